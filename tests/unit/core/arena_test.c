@@ -1,0 +1,38 @@
+#include <stdint.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "tap.h"
+
+static int cleanup_calls;
+static void count_cleanup(void *p)
+{
+	cleanup_calls += *(int *)p;
+}
+
+int main(void)
+{
+	struct arena *a = arena_new(1024);
+	char *s, *big;
+	int weight = 1;
+
+	ok(a != NULL, "arena_new returns an arena");
+	s = arena_strdup(a, "hello");
+	is_str(s, "hello", "arena_strdup copies the string");
+	ok(((uintptr_t)arena_alloc(a, 3) & 15) == 0, "allocations are 16-byte aligned");
+	big = arena_alloc(a, 100000);
+	ok(big != NULL, "an allocation larger than a block gets its own block");
+	memset(big, 'x', 100000);
+	is_str(arena_printf(a, "%d-%s", 42, "x"), "42-x", "arena_printf formats");
+	ok(arena_calloc(a, SIZE_MAX / 2, 4) == NULL, "arena_calloc refuses an overflowing size");
+	arena_cleanup_add(a, count_cleanup, &weight);
+	arena_cleanup_add(a, count_cleanup, &weight);
+	arena_reset(a);
+	is_int(cleanup_calls, 2, "reset runs every registered cleanup");
+	is_int(arena_used(a), 0, "reset returns the memory");
+	arena_reset(a);
+	is_int(cleanup_calls, 2, "cleanups run once");
+	is_str(arena_strndup(a, "abcdef", 3), "abc", "arena_strndup copies n bytes");
+	arena_free(a);
+	return done_testing();
+}
