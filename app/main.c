@@ -1,12 +1,216 @@
+/*
+ * beaubelle: one binary, one subcommand per role. See `beaubelle help`.
+ */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "jobs/consumer.h"
+#include "server/pool.h"
+#include "store/db.h"
+#include "store/jobs_store.h"
+#include "store/migrate.h"
+#include "store/rds.h"
+#include "view/render_cmd.h"
+#include "web/app.h"
+#include "config.h"
 #include "core/banned.h"
+
+static const char usage[] =
+	"usage: beaubelle COMMAND [--config FILE] [options]\n"
+	"\n"
+	"commands:\n"
+	"  serve [--listen ADDR]       run the FastCGI worker pool\n"
+	"  worker                      run the background job consumer\n"
+	"  migrate [--status]          apply pending sql/ migrations (or show the state)\n"
+	"  render TEMPLATE DATA.json [--partials DIR]\n"
+	"                              render one Mustache template to stdout\n"
+	"  config                      print every configuration key with its default\n"
+	"  admin enqueue KIND ARGS     add a background job\n"
+	"  version                     print the version\n"
+	"\n"
+	"The configuration file comes from --config or BEAUBELLE_CONFIG; every key\n"
+	"can be overridden by BEAUBELLE_<SECTION>_<KEY> environment variables.\n";
+
+/* Remove "--config FILE" (and "--config=FILE") from argv; return FILE. */
+static const char *main_take_option(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	const char *value = NULL;
+	int out = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			value = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			value = argv[i] + n + 1;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	return value;
+}
+
+static struct conf *main_conf(const char *path)
+{
+	struct buf err = BUF_INIT;
+	struct conf *c = conf_load(path, &err);
+	enum log_level level = BB_LOG_INFO;
+
+	if (!c) {
+		fprintf(stderr, "beaubelle: configuration: %s\n", err.ptr);
+		buf_release(&err);
+		return NULL;
+	}
+	log_level_parse(c->log_level, &level);
+	log_init("beaubelle", level);
+	buf_release(&err);
+	return c;
+}
+
+static int cmd_migrate(const char *config, int argc, char **argv)
+{
+	struct conf *c = main_conf(config);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct db *db;
+	long current = 0, latest;
+	int rc = 1;
+
+	if (!c)
+		return 1;
+	latest = migrate_latest(c->migrations_dir);
+	db = db_open(c, true, &err);
+	if (db_check(db) != DB_OK) {
+		fprintf(stderr, "beaubelle migrate: cannot reach MariaDB: %s\n", db_error(db));
+		goto out;
+	}
+	if (argc > 0 && strcmp(argv[0], "--status") == 0) {
+		migrate_current(db, &current);
+		printf("schema version %ld, latest %ld: %s\n", current, latest,
+		       current >= latest ? "current" : "migrations pending");
+		rc = current >= latest ? 0 : 3;
+		goto out;
+	}
+	if (migrate_apply(db, c->migrations_dir, &out, &err) < 0) {
+		fprintf(stderr, "%sbeaubelle migrate: %s\n", out.ptr ? out.ptr : "", err.ptr);
+		goto out;
+	}
+	migrate_current(db, &current);
+	printf("%sschema version %ld\n", out.ptr ? out.ptr : "", current);
+	rc = 0;
+out:
+	db_close(db);
+	conf_free(c);
+	buf_release(&out);
+	buf_release(&err);
+	return rc;
+}
+
+static int cmd_worker(const char *config)
+{
+	struct conf *c = main_conf(config);
+	struct buf err = BUF_INIT;
+	struct app app;
+	int rc;
+
+	if (!c)
+		return 1;
+	if (app_load(&app, c, &err) < 0) {
+		fprintf(stderr, "beaubelle worker: %s\n", err.ptr);
+		buf_release(&err);
+		return 1;
+	}
+	app_connect(&app);
+	rc = jobs_consume(&app);
+	app_release(&app);
+	buf_release(&err);
+	return rc;
+}
+
+static int cmd_config(void)
+{
+	struct buf out = BUF_INIT;
+
+	conf_write_defaults(&out);
+	fputs(out.ptr, stdout);
+	buf_release(&out);
+	return 0;
+}
+
+static int cmd_admin(const char *config, int argc, char **argv)
+{
+	struct conf *c;
+	struct rds *r;
+	int rc;
+
+	if (argc < 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(argv[0], "enqueue") == 0) {
+		if (argc != 3) {
+			fprintf(stderr, "usage: beaubelle admin enqueue KIND ARGS\n");
+			return 2;
+		}
+		c = main_conf(config);
+		if (!c)
+			return 1;
+		r = rds_open(c, NULL);
+		rc = jobs_store_enqueue(r, c->jobs_stream, argv[1], argv[2]);
+		if (rc < 0)
+			fprintf(stderr, "beaubelle admin enqueue: Redis is unavailable or the job is invalid\n");
+		rds_close(r);
+		conf_free(c);
+		return rc < 0 ? 1 : 0;
+	}
+	fprintf(stderr, "beaubelle admin: unknown command %s\n", argv[0]);
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "usage: beaubelle COMMAND\n");
+	const char *config, *listen;
+	const char *cmd;
+
+	log_init("beaubelle", BB_LOG_INFO);
+	argc--;
+	argv++;
+	config = main_take_option(&argc, argv, "--config");
+	if (argc < 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	cmd = argv[0];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "serve") == 0) {
+		listen = main_take_option(&argc, argv, "--listen");
+		return pool_serve(config, listen);
+	}
+	if (strcmp(cmd, "worker") == 0)
+		return cmd_worker(config);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(config, argc, argv);
+	if (strcmp(cmd, "render") == 0)
+		return render_cmd(argc, argv);
+	if (strcmp(cmd, "config") == 0)
+		return cmd_config();
+	if (strcmp(cmd, "admin") == 0)
+		return cmd_admin(config, argc, argv);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		puts(PACKAGE_STRING);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "beaubelle: unknown command %s\n\n%s", cmd, usage);
 	return 2;
 }

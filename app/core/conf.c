@@ -1,0 +1,466 @@
+#include "core/conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/banned.h"
+
+#define CONF_MAX_FILE (1 << 20)
+#define CONF_MAX_LINE 4096
+
+enum conf_type { CONF_STR, CONF_INT, CONF_SIZE, CONF_MODE };
+
+struct conf_key {
+	const char *section;
+	const char *key;
+	enum conf_type type;
+	size_t offset;
+	const char *def;
+	long long min, max;
+	const char *doc;
+};
+
+#define F(field) offsetof(struct conf, field)
+#define KIB 1024LL
+#define MIB (1024LL * 1024)
+
+/*
+ * The one place where every key is defined. Order is the order of
+ * `beaubelle config`; docs are written for operators.
+ */
+static const struct conf_key conf_keys[] = {
+	{ "server", "base_url", CONF_STR, F(base_url), "http://127.0.0.1:8080", 0, 0,
+	  "Public URL of the site. Every absolute URL is built from it, never from the Host header." },
+	{ "server", "listen", CONF_STR, F(listen), "var/run/beaubelle.sock", 0, 0,
+	  "FastCGI socket: a unix socket path, or 127.0.0.1:PORT for TCP. Ignored under systemd socket activation." },
+	{ "server", "socket_mode", CONF_MODE, F(socket_mode), "0660", 0, 0777,
+	  "Permissions of the unix socket (octal)." },
+	{ "server", "backlog", CONF_INT, F(backlog), "1024", 16, 65535,
+	  "Listen queue length of the FastCGI socket." },
+	{ "server", "workers", CONF_INT, F(workers), "0", 0, 256,
+	  "Number of FastCGI worker processes; 0 means one per CPU core." },
+	{ "server", "max_requests", CONF_INT, F(max_requests), "10000", 0, 100000000,
+	  "Recycle a worker after this many requests (0: never)." },
+	{ "server", "shutdown_timeout", CONF_INT, F(shutdown_timeout), "10", 1, 3600,
+	  "Seconds in-flight requests get to finish on stop or reload before workers are killed." },
+	{ "server", "request_timeout", CONF_INT, F(request_timeout), "30", 0, 3600,
+	  "Kill a worker whose request runs longer than this many seconds (0: off)." },
+	{ "server", "templates_dir", CONF_STR, F(templates_dir), "templates", 0, 0,
+	  "Folder of Mustache templates, read at start and on reload." },
+	{ "server", "locale_dir", CONF_STR, F(locale_dir), "locale", 0, 0,
+	  "Folder of gettext catalogs (ja.po, en.po)." },
+	{ "server", "migrations_dir", CONF_STR, F(migrations_dir), "sql", 0, 0,
+	  "Folder of numbered SQL migrations applied by `beaubelle migrate`." },
+	{ "server", "static_url", CONF_STR, F(static_url), "/static", 0, 0,
+	  "URL prefix under which nginx serves static/." },
+	{ "server", "default_language", CONF_STR, F(default_language), "ja", 0, 0,
+	  "Language when neither the user nor the browser chooses one: ja or en." },
+	{ "server", "log_level", CONF_STR, F(log_level), "info", 0, 0,
+	  "error, warn, info or debug." },
+
+	{ "mysql", "host", CONF_STR, F(mysql_host), "127.0.0.1", 0, 0,
+	  "MariaDB host (ignored when socket is set)." },
+	{ "mysql", "port", CONF_INT, F(mysql_port), "3306", 1, 65535, "MariaDB TCP port." },
+	{ "mysql", "socket", CONF_STR, F(mysql_socket), "", 0, 0,
+	  "MariaDB unix socket path; empty to use host and port." },
+	{ "mysql", "user", CONF_STR, F(mysql_user), "beaubelle", 0, 0, "MariaDB user." },
+	{ "mysql", "password", CONF_STR, F(mysql_password), "", 0, 0, "MariaDB password." },
+	{ "mysql", "database", CONF_STR, F(mysql_database), "beaubelle", 0, 0, "Database name." },
+	{ "mysql", "timeout", CONF_INT, F(mysql_timeout), "5", 1, 300,
+	  "Seconds for connecting, reading and writing before a query fails." },
+
+	{ "redis", "host", CONF_STR, F(redis_host), "127.0.0.1", 0, 0,
+	  "Redis host (ignored when socket is set)." },
+	{ "redis", "port", CONF_INT, F(redis_port), "6379", 1, 65535, "Redis TCP port." },
+	{ "redis", "socket", CONF_STR, F(redis_socket), "", 0, 0,
+	  "Redis unix socket path; empty to use host and port." },
+	{ "redis", "password", CONF_STR, F(redis_password), "", 0, 0, "Redis AUTH password." },
+	{ "redis", "db", CONF_INT, F(redis_db), "0", 0, 15, "Redis database number." },
+	{ "redis", "timeout_ms", CONF_INT, F(redis_timeout_ms), "2000", 10, 60000,
+	  "Milliseconds before a Redis command fails." },
+
+	{ "media", "root", CONF_STR, F(media_root), "var/media", 0, 0,
+	  "Folder where processed images are stored; nginx serves it as media_url." },
+	{ "media", "url", CONF_STR, F(media_url), "/media", 0, 0, "URL prefix of the media folder." },
+	{ "media", "tmp_dir", CONF_STR, F(tmp_dir), "var/tmp", 0, 0,
+	  "Folder for uploads being received; on the same file system as root." },
+
+	{ "limits", "max_body_bytes", CONF_SIZE, F(max_body_bytes), "64K", 1 * KIB, 64 * MIB,
+	  "Largest request body that is not a file upload." },
+	{ "limits", "max_upload_bytes", CONF_SIZE, F(max_upload_bytes), "16M", 1 * KIB, 1024 * MIB,
+	  "Largest upload body; nginx's client_max_body_size must match." },
+	{ "limits", "max_form_fields", CONF_INT, F(max_form_fields), "64", 1, 10000,
+	  "Most fields a form or query string may have." },
+	{ "limits", "max_field_bytes", CONF_SIZE, F(max_field_bytes), "16K", 256, 16 * MIB,
+	  "Largest single form field." },
+	{ "limits", "max_upload_files", CONF_INT, F(max_upload_files), "4", 1, 100,
+	  "Most files in one upload." },
+
+	{ "jobs", "stream", CONF_STR, F(jobs_stream), "bb:jobs", 0, 0, "Redis stream of background jobs." },
+	{ "jobs", "max_attempts", CONF_INT, F(jobs_max_attempts), "5", 1, 100,
+	  "Attempts before a failing job is parked in the dead-letter stream." },
+	{ "jobs", "retry_base_ms", CONF_INT, F(jobs_retry_base_ms), "1000", 1, 3600000,
+	  "First retry delay; doubles with each attempt." },
+	{ "jobs", "claim_idle_ms", CONF_INT, F(jobs_claim_idle_ms), "60000", 100, 86400000,
+	  "A job pending this long on a consumer that stopped is taken over by another." },
+	{ "jobs", "block_ms", CONF_INT, F(jobs_block_ms), "2000", 10, 60000,
+	  "How long a worker waits for new jobs before checking retries and stop requests." },
+
+	{ "moderation", "mode", CONF_STR, F(moderation_mode), "off", 0, 0,
+	  "off approves every post at once; builtin runs the models in-process." },
+};
+
+#define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+
+static char **conf_str_field(struct conf *c, const struct conf_key *k)
+{
+	return (char **)((char *)c + k->offset);
+}
+
+static int conf_parse_size(const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || n < 0)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		n *= KIB, end++;
+	else if (*end == 'M' || *end == 'm')
+		n *= MIB, end++;
+	else if (*end == 'G' || *end == 'g')
+		n *= 1024 * MIB, end++;
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/*
+ * Set one key from its text form. Returns 0, or -1 with a message in err
+ * naming where the value came from (origin) and what was expected.
+ */
+static int conf_set(struct conf *c, const struct conf_key *k, const char *value,
+		    const char *origin, struct buf *err)
+{
+	long long n = 0;
+	char *end;
+
+	switch (k->type) {
+	case CONF_STR: {
+		char **field = conf_str_field(c, k);
+		char *copy = strdup(value);
+
+		if (!copy)
+			return -1;
+		free(*field);
+		*field = copy;
+		return 0;
+	}
+	case CONF_INT:
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (errno || end == value || *end != '\0')
+			goto bad;
+		break;
+	case CONF_SIZE:
+		if (conf_parse_size(value, &n) < 0)
+			goto bad;
+		break;
+	case CONF_MODE:
+		errno = 0;
+		n = strtoll(value, &end, 8);
+		if (errno || end == value || *end != '\0')
+			goto bad;
+		break;
+	}
+	if (n < k->min || n > k->max) {
+		buf_printf(err, "%s: [%s] %s = %s is out of range (%lld to %lld)", origin,
+			   k->section, k->key, value, k->min, k->max);
+		return -1;
+	}
+	if (k->type == CONF_SIZE)
+		*(size_t *)((char *)c + k->offset) = (size_t)n;
+	else
+		*(int *)((char *)c + k->offset) = (int)n;
+	return 0;
+bad:
+	buf_printf(err, "%s: [%s] %s = %s is not a valid %s", origin, k->section, k->key, value,
+		   k->type == CONF_SIZE ? "size (like 512K or 16M)" :
+		   k->type == CONF_MODE ? "octal mode" : "integer");
+	return -1;
+}
+
+static const struct conf_key *conf_find(const char *section, const char *key)
+{
+	for (size_t i = 0; i < CONF_NKEYS; i++)
+		if (strcmp(conf_keys[i].section, section) == 0 && strcmp(conf_keys[i].key, key) == 0)
+			return &conf_keys[i];
+	return NULL;
+}
+
+static bool conf_find_section(const char *section)
+{
+	for (size_t i = 0; i < CONF_NKEYS; i++)
+		if (strcmp(conf_keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+struct conf *conf_defaults(void)
+{
+	struct conf *c = calloc(1, sizeof(*c));
+	struct buf err = BUF_INIT;
+
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < CONF_NKEYS; i++) {
+		if (conf_set(c, &conf_keys[i], conf_keys[i].def, "defaults", &err) < 0) {
+			buf_release(&err);
+			conf_free(c);
+			return NULL;
+		}
+	}
+	buf_release(&err);
+	return c;
+}
+
+void conf_free(struct conf *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < CONF_NKEYS; i++)
+		if (conf_keys[i].type == CONF_STR)
+			free(*conf_str_field(c, &conf_keys[i]));
+	free(c->path);
+	free(c);
+}
+
+static char *conf_trim(char *s, char *end)
+{
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+/*
+ * INI: [section] headers, key = value lines, ; or # comments on their own
+ * line. A value may be double-quoted to keep leading or trailing spaces or
+ * a # character. Unknown sections and keys are errors: a typo must not be
+ * silently ignored. [oidc.NAME] sections are reserved for later use and
+ * accepted as a whole.
+ */
+int conf_parse_ini(struct conf *c, const char *name, const char *text, size_t len, struct buf *err)
+{
+	char section[64] = "";
+	char line[CONF_MAX_LINE + 1];
+	size_t pos = 0;
+	int lineno = 0;
+
+	if (len > CONF_MAX_FILE) {
+		buf_printf(err, "%s: file too large", name);
+		return -1;
+	}
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		char *s, *eq, *key, *value, origin[256];
+		const struct conf_key *k;
+
+		lineno++;
+		if (n > CONF_MAX_LINE) {
+			buf_printf(err, "%s:%d: line too long", name, lineno);
+			return -1;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl ? 1 : 0);
+		if (memchr(line, '\0', n)) {
+			buf_printf(err, "%s:%d: NUL byte", name, lineno);
+			return -1;
+		}
+		s = conf_trim(line, line + n);
+		if (*s == '\0' || *s == ';' || *s == '#')
+			continue;
+		if (*s == '[') {
+			size_t sl = strlen(s);
+
+			if (s[sl - 1] != ']' || sl - 2 >= sizeof(section) || sl < 3) {
+				buf_printf(err, "%s:%d: bad section header", name, lineno);
+				return -1;
+			}
+			memcpy(section, s + 1, sl - 2);
+			section[sl - 2] = '\0';
+			if (strncmp(section, "oidc.", 5) != 0 && !conf_find_section(section)) {
+				buf_printf(err, "%s:%d: unknown section [%s]", name, lineno, section);
+				return -1;
+			}
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (!eq || !section[0]) {
+			buf_printf(err, "%s:%d: expected key = value inside a [section]", name, lineno);
+			return -1;
+		}
+		key = conf_trim(s, eq);
+		value = conf_trim(eq + 1, eq + 1 + strlen(eq + 1));
+		if (value[0] == '"') {
+			size_t vl = strlen(value);
+
+			if (vl < 2 || value[vl - 1] != '"') {
+				buf_printf(err, "%s:%d: unterminated quoted value", name, lineno);
+				return -1;
+			}
+			value[vl - 1] = '\0';
+			value++;
+		}
+		if (strncmp(section, "oidc.", 5) == 0)
+			continue;
+		k = conf_find(section, key);
+		if (!k) {
+			buf_printf(err, "%s:%d: unknown key %s in [%s]", name, lineno, key, section);
+			return -1;
+		}
+		snprintf(origin, sizeof(origin), "%s:%d", name, lineno);
+		if (conf_set(c, k, value, origin, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * BEAUBELLE_<SECTION>_<KEY> overrides the file, e.g. BEAUBELLE_SERVER_WORKERS=4
+ * or BEAUBELLE_MYSQL_PASSWORD, so secrets can stay out of the file.
+ */
+static int conf_apply_env(struct conf *c, struct buf *err)
+{
+	for (size_t i = 0; i < CONF_NKEYS; i++) {
+		const struct conf_key *k = &conf_keys[i];
+		char name[128];
+		const char *v;
+		size_t n;
+
+		n = (size_t)snprintf(name, sizeof(name), "BEAUBELLE_%s_%s", k->section, k->key);
+		for (size_t j = 0; j < n && j < sizeof(name); j++)
+			name[j] = (char)toupper((unsigned char)name[j]);
+		v = getenv(name);
+		if (v && conf_set(c, k, v, name, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int conf_read_file(const char *path, struct buf *out, struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+
+	if (!f) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (out->len + n > CONF_MAX_FILE || buf_append(out, chunk, n) < 0) {
+			buf_printf(err, "%s: file too large", path);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int conf_validate(struct conf *c, struct buf *err)
+{
+	size_t n = strlen(c->base_url);
+
+	if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0) {
+		buf_printf(err, "[server] base_url must start with http:// or https://");
+		return -1;
+	}
+	if (n > 0 && c->base_url[n - 1] == '/')
+		c->base_url[n - 1] = '\0';
+	c->secure = strncmp(c->base_url, "https://", 8) == 0;
+	if (strcmp(c->default_language, "ja") != 0 && strcmp(c->default_language, "en") != 0) {
+		buf_printf(err, "[server] default_language must be ja or en");
+		return -1;
+	}
+	if (strcmp(c->log_level, "error") && strcmp(c->log_level, "warn") &&
+	    strcmp(c->log_level, "info") && strcmp(c->log_level, "debug")) {
+		buf_printf(err, "[server] log_level must be error, warn, info or debug");
+		return -1;
+	}
+	if (strcmp(c->moderation_mode, "off") != 0 && strcmp(c->moderation_mode, "builtin") != 0) {
+		buf_printf(err, "[moderation] mode must be off or builtin");
+		return -1;
+	}
+	if (!c->listen[0]) {
+		buf_printf(err, "[server] listen must not be empty");
+		return -1;
+	}
+	if (!c->mysql_database[0] || !c->mysql_user[0]) {
+		buf_printf(err, "[mysql] user and database must not be empty");
+		return -1;
+	}
+	if (c->max_upload_bytes < c->max_body_bytes) {
+		buf_printf(err, "[limits] max_upload_bytes must be at least max_body_bytes");
+		return -1;
+	}
+	return 0;
+}
+
+struct conf *conf_load(const char *path, struct buf *err)
+{
+	struct conf *c = conf_defaults();
+	struct buf text = BUF_INIT;
+
+	if (!c) {
+		buf_puts(err, "out of memory");
+		return NULL;
+	}
+	if (!path || !path[0])
+		path = getenv("BEAUBELLE_CONFIG");
+	if (path && path[0]) {
+		c->path = strdup(path);
+		if (!c->path || conf_read_file(path, &text, err) < 0 ||
+		    conf_parse_ini(c, path, text.ptr ? text.ptr : "", text.len, err) < 0)
+			goto fail;
+	}
+	if (conf_apply_env(c, err) < 0 || conf_validate(c, err) < 0)
+		goto fail;
+	buf_release(&text);
+	return c;
+fail:
+	buf_release(&text);
+	conf_free(c);
+	return NULL;
+}
+
+int conf_write_defaults(struct buf *out)
+{
+	const char *section = "";
+
+	buf_puts(out, "; beaubelle.conf: every key with its default. Each can also be set\n"
+		      "; in the environment as BEAUBELLE_<SECTION>_<KEY>.\n");
+	for (size_t i = 0; i < CONF_NKEYS; i++) {
+		const struct conf_key *k = &conf_keys[i];
+
+		if (strcmp(section, k->section) != 0) {
+			section = k->section;
+			buf_printf(out, "\n[%s]\n", section);
+		}
+		buf_printf(out, "; %s\n%s = %s\n", k->doc, k->key, k->def);
+	}
+	return out->len > 0 ? 0 : -1;
+}

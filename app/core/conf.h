@@ -1,0 +1,84 @@
+#ifndef BB_CONF_H
+#define BB_CONF_H
+/*
+ * Configuration: one INI file (beaubelle.conf) plus BEAUBELLE_SECTION_KEY
+ * environment overrides. Every key, its type, default and documentation
+ * live in one table in conf.c; `beaubelle config` prints that table as a
+ * commented file. Loading validates every value and names the bad key.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+struct conf {
+	/* [server] */
+	char *base_url;
+	char *listen;
+	int socket_mode;
+	int backlog;
+	int workers;
+	int max_requests;
+	int shutdown_timeout;
+	int request_timeout;
+	char *templates_dir;
+	char *locale_dir;
+	char *migrations_dir;
+	char *static_url;
+	char *default_language;
+	char *log_level;
+	/* [mysql] */
+	char *mysql_host;
+	int mysql_port;
+	char *mysql_socket;
+	char *mysql_user;
+	char *mysql_password;
+	char *mysql_database;
+	int mysql_timeout;
+	/* [redis] */
+	char *redis_host;
+	int redis_port;
+	char *redis_socket;
+	char *redis_password;
+	int redis_db;
+	int redis_timeout_ms;
+	/* [media] */
+	char *media_root;
+	char *media_url;
+	char *tmp_dir;
+	/* [limits] */
+	size_t max_body_bytes;
+	size_t max_upload_bytes;
+	int max_form_fields;
+	size_t max_field_bytes;
+	int max_upload_files;
+	/* [jobs] */
+	char *jobs_stream;
+	int jobs_max_attempts;
+	int jobs_retry_base_ms;
+	int jobs_claim_idle_ms;
+	int jobs_block_ms;
+	/* [moderation] */
+	char *moderation_mode;
+
+	/* Where the values came from, for messages. */
+	char *path;
+	/* Derived: base_url starts with https:// */
+	bool secure;
+};
+
+/*
+ * Load defaults, then path (NULL: BEAUBELLE_CONFIG, else no file), then
+ * the environment. Returns a new conf, or NULL with a message in err that
+ * names the file, line and key.
+ */
+struct conf *conf_load(const char *path, struct buf *err);
+void conf_free(struct conf *c);
+/* The documented default file, as `beaubelle config` prints it. */
+int conf_write_defaults(struct buf *out);
+/* Parse an INI text into the conf; exposed for tests and fuzzing. */
+int conf_parse_ini(struct conf *c, const char *name, const char *text, size_t len, struct buf *err);
+struct conf *conf_defaults(void);
+int conf_validate(struct conf *c, struct buf *err);
+
+#endif

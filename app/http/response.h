@@ -1,0 +1,41 @@
+#ifndef BB_RESPONSE_H
+#define BB_RESPONSE_H
+/*
+ * What a handler builds: status, headers and body. Nothing is sent until
+ * response_send(), so a handler can still fail and have the core render
+ * an error page instead.
+ */
+#include <fcgiapp.h>
+#include <stdbool.h>
+
+#include "core/buf.h"
+
+struct arena;
+
+#define RESPONSE_MAX_HEADERS 32
+
+struct response_header {
+	const char *name;
+	const char *value;
+};
+
+struct response {
+	int status;
+	const char *content_type;
+	struct response_header headers[RESPONSE_MAX_HEADERS];
+	size_t nheaders;
+	struct buf body;
+	bool head_only; /* HEAD request: headers, no body */
+};
+
+void response_init(struct response *res);
+void response_release(struct response *res);
+/* Add a header; name and value must outlive the response (arena or static).
+ * Values with CR or LF are refused (-1): no header injection. */
+int response_header_add(struct response *res, const char *name, const char *value);
+const char *response_header_get(const struct response *res, const char *name);
+const char *response_reason(int status);
+/* Write the whole response to the FastCGI stream. secure adds HSTS. */
+int response_send(struct response *res, FCGX_Stream *out, bool secure);
+
+#endif

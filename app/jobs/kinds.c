@@ -1,0 +1,18 @@
+#include "jobs/kinds.h"
+
+#include <string.h>
+
+#include "jobs/selftest.h"
+#include "core/banned.h"
+
+static const struct job_kind job_kinds[] = {
+	{ "selftest", job_selftest },
+};
+
+const struct job_kind *job_kind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(job_kinds) / sizeof(job_kinds[0]); i++)
+		if (strcmp(job_kinds[i].name, name) == 0)
+			return &job_kinds[i];
+	return NULL;
+}

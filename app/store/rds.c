@@ -1,0 +1,169 @@
+#include "store/rds.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "core/banned.h"
+
+struct rds {
+	redisContext *ctx;
+	const struct conf *conf;
+	bool logged_down; /* log a lost connection once, not per command */
+};
+
+static void rds_drop(struct rds *r)
+{
+	if (r->ctx)
+		redisFree(r->ctx);
+	r->ctx = NULL;
+}
+
+static int rds_connect(struct rds *r)
+{
+	const struct conf *c = r->conf;
+	struct timeval tv = { c->redis_timeout_ms / 1000, (c->redis_timeout_ms % 1000) * 1000 };
+	redisReply *reply;
+
+	if (r->ctx)
+		return 0;
+	if (c->redis_socket[0])
+		r->ctx = redisConnectUnixWithTimeout(c->redis_socket, tv);
+	else
+		r->ctx = redisConnectWithTimeout(c->redis_host, c->redis_port, tv);
+	if (!r->ctx || r->ctx->err) {
+		if (!r->logged_down)
+			log_warn("event=redis_unavailable error=\"%s\"",
+				 r->ctx ? r->ctx->errstr : "out of memory");
+		r->logged_down = true;
+		rds_drop(r);
+		return -1;
+	}
+	redisSetTimeout(r->ctx, tv);
+	if (c->redis_password[0]) {
+		reply = redisCommand(r->ctx, "AUTH %s", c->redis_password);
+		if (!reply || reply->type == REDIS_REPLY_ERROR) {
+			log_error("event=redis_auth_failed");
+			if (reply)
+				freeReplyObject(reply);
+			rds_drop(r);
+			return -1;
+		}
+		freeReplyObject(reply);
+	}
+	if (c->redis_db) {
+		reply = redisCommand(r->ctx, "SELECT %d", c->redis_db);
+		if (!reply || reply->type == REDIS_REPLY_ERROR) {
+			if (reply)
+				freeReplyObject(reply);
+			rds_drop(r);
+			return -1;
+		}
+		freeReplyObject(reply);
+	}
+	if (r->logged_down)
+		log_info("event=redis_reconnected");
+	r->logged_down = false;
+	return 0;
+}
+
+struct rds *rds_open(const struct conf *c, struct buf *err)
+{
+	struct rds *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->conf = c;
+	if (rds_connect(r) < 0 && err)
+		buf_puts(err, "redis: unreachable");
+	return r;
+}
+
+void rds_close(struct rds *r)
+{
+	if (!r)
+		return;
+	rds_drop(r);
+	free(r);
+}
+
+redisContext *rds_ctx(struct rds *r)
+{
+	if (rds_connect(r) < 0)
+		return NULL;
+	return r->ctx;
+}
+
+/* Turn a raw reply into the contract: NULL on I/O failure or error reply. */
+static redisReply *rds_checked(struct rds *r, redisReply *reply)
+{
+	if (!reply) {
+		log_warn("event=redis_error error=\"%s\"", r->ctx ? r->ctx->errstr : "down");
+		rds_drop(r);
+		return NULL;
+	}
+	if (reply->type == REDIS_REPLY_ERROR) {
+		log_warn("event=redis_error_reply error=\"%.*s\"", (int)reply->len, reply->str);
+		freeReplyObject(reply);
+		return NULL;
+	}
+	return reply;
+}
+
+redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
+{
+	redisReply *reply;
+	va_list ap;
+
+	if (rds_connect(r) < 0)
+		return NULL;
+	va_start(ap, fmt);
+	reply = redisvCommand(r->ctx, fmt, ap);
+	va_end(ap);
+	return rds_checked(r, reply);
+}
+
+redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_t *lens)
+{
+	if (rds_connect(r) < 0)
+		return NULL;
+	return rds_checked(r, redisCommandArgv(r->ctx, argc, argv, lens));
+}
+
+int rds_append(struct rds *r, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (rds_connect(r) < 0)
+		return -1;
+	va_start(ap, fmt);
+	rc = redisvAppendCommand(r->ctx, fmt, ap);
+	va_end(ap);
+	return rc == REDIS_OK ? 0 : -1;
+}
+
+redisReply *rds_reply(struct rds *r)
+{
+	void *reply = NULL;
+
+	if (!r->ctx)
+		return NULL;
+	if (redisGetReply(r->ctx, &reply) != REDIS_OK)
+		reply = NULL;
+	return rds_checked(r, reply);
+}
+
+bool rds_check(struct rds *r)
+{
+	redisReply *reply = rds_cmd(r, "PING");
+	bool ok = reply && reply->type == REDIS_REPLY_STATUS;
+
+	if (reply)
+		freeReplyObject(reply);
+	return ok;
+}

@@ -1,0 +1,30 @@
+#ifndef BB_RDS_H
+#define BB_RDS_H
+/*
+ * Redis access through hiredis. One connection per process, opened lazily
+ * and reopened after an error. A command is never retried after it may
+ * have reached the server: callers get NULL and decide (most Redis data
+ * is a cache and the caller falls back to MariaDB).
+ */
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+
+struct buf;
+struct conf;
+struct rds;
+
+struct rds *rds_open(const struct conf *c, struct buf *err);
+void rds_close(struct rds *r);
+/* Connected and answering PING. */
+bool rds_check(struct rds *r);
+/* Run one command; the reply is the caller's to freeReplyObject().
+ * NULL when Redis is unreachable or the reply is an error (logged). */
+redisReply *rds_cmd(struct rds *r, const char *fmt, ...);
+redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_t *lens);
+/* Pipelining: append commands, then read their replies in order. */
+int rds_append(struct rds *r, const char *fmt, ...);
+redisReply *rds_reply(struct rds *r);
+/* The hiredis context, for code that needs it directly (NULL when down). */
+redisContext *rds_ctx(struct rds *r);
+
+#endif

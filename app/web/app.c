@@ -1,0 +1,71 @@
+#include "web/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "i18n/i18n.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "store/rds.h"
+#include "view/tpl.h"
+#include "core/banned.h"
+
+static int app_load_catalog(const struct conf *c, const char *lang, struct i18n **out, struct buf *err)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s.po", c->locale_dir, lang);
+	*out = i18n_load(path, lang, err);
+	return *out ? 0 : -1;
+}
+
+int app_load(struct app *app, struct conf *conf, struct buf *err)
+{
+	memset(app, 0, sizeof(*app));
+	app->conf = conf;
+	app->tpl = tpl_set_new();
+	if (!app->tpl || tpl_set_load_dir(app->tpl, conf->templates_dir, err) < 0 ||
+	    tpl_set_check(app->tpl, err) < 0)
+		return -1;
+	if (!tpl_set_has(app->tpl, "pages/error") || !tpl_set_has(app->tpl, "layouts/base")) {
+		buf_printf(err, "%s: pages/error and layouts/base are required", conf->templates_dir);
+		return -1;
+	}
+	if (app_load_catalog(conf, "ja", &app->i18n_ja, err) < 0 ||
+	    app_load_catalog(conf, "en", &app->i18n_en, err) < 0)
+		return -1;
+	app->migrations_latest = migrate_latest(conf->migrations_dir);
+	if (app->migrations_latest < 0) {
+		buf_printf(err, "%s: cannot read the migrations folder", conf->migrations_dir);
+		return -1;
+	}
+	return 0;
+}
+
+void app_connect(struct app *app)
+{
+	if (!app->db)
+		app->db = db_open(app->conf, false, NULL);
+	if (!app->rds)
+		app->rds = rds_open(app->conf, NULL);
+}
+
+void app_disconnect(struct app *app)
+{
+	db_close(app->db);
+	rds_close(app->rds);
+	app->db = NULL;
+	app->rds = NULL;
+}
+
+void app_release(struct app *app)
+{
+	app_disconnect(app);
+	tpl_set_free(app->tpl);
+	i18n_free(app->i18n_ja);
+	i18n_free(app->i18n_en);
+	conf_free(app->conf);
+	memset(app, 0, sizeof(*app));
+}

@@ -1,0 +1,34 @@
+#ifndef BB_APP_H
+#define BB_APP_H
+/*
+ * The long-lived state of one process: configuration, compiled templates
+ * and catalogs (loaded by the master before forking, shared copy-on-write),
+ * and the process's own MariaDB and Redis connections (opened after fork).
+ */
+struct conf;
+struct db;
+struct i18n;
+struct rds;
+struct tpl_set;
+
+struct app {
+	struct conf *conf;
+	struct tpl_set *tpl;
+	struct i18n *i18n_ja;
+	struct i18n *i18n_en;
+	long migrations_latest;
+	struct db *db;
+	struct rds *rds;
+};
+
+struct buf;
+
+/* Load configuration-derived assets (templates, catalogs); -1 with a
+ * message naming the file on failure. Connections are not opened. */
+int app_load(struct app *app, struct conf *conf, struct buf *err);
+/* Open this process's connections (after fork). */
+void app_connect(struct app *app);
+void app_disconnect(struct app *app);
+void app_release(struct app *app);
+
+#endif

@@ -1,0 +1,61 @@
+#include "web/dispatch.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "http/request.h"
+#include "view/page.h"
+#include "web/app.h"
+#include "web/metrics.h"
+#include "web/middleware.h"
+#include "web/router.h"
+#include "core/banned.h"
+
+static double dispatch_elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
+{
+	struct request r;
+	const char *allow = NULL;
+	int status;
+
+	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_MONOTONIC, &r.started);
+	r.arena = arena;
+	r.fcgi = fcgi;
+	r.app = app;
+	r.route_index = -1;
+	response_init(&r.res);
+
+	status = req_parse(&r);
+	if (!status)
+		status = route_match(&r, &allow);
+	if (status == 405 && allow)
+		response_header_add(&r.res, "Allow", allow);
+	if (r.method && r.path.ptr)
+		middleware_language(&r);
+	if (!status)
+		status = middleware_before(&r);
+	if (!status)
+		status = r.route->handler(&r);
+	if (status >= 400 && r.res.body.len == 0)
+		page_error(&r, status);
+	else
+		r.res.status = status;
+	if (r.res.status >= 500)
+		log_error("event=request_failed status=%d method=%s route=%s request_id=%s",
+			  r.res.status, r.method ? r.method : "-",
+			  r.route ? r.route->pattern : "-", r.request_id ? r.request_id : "-");
+	response_send(&r.res, fcgi->out, app->conf->secure);
+	metrics_observe(r.route_index, r.res.status, dispatch_elapsed(&r.started));
+	response_release(&r.res);
+}

@@ -1,0 +1,27 @@
+#ifndef BB_METRICS_H
+#define BB_METRICS_H
+/*
+ * Prometheus metrics shared by every worker of a pool: counters live in
+ * one shared anonymous mapping created by the master before it forks, so
+ * /metrics answered by any worker shows the whole pool, and counts survive
+ * a worker's restart. Updates are lock-free atomic adds.
+ */
+#include <stddef.h>
+
+struct buf;
+
+struct metrics_extra {
+	long long jobs_depth;   /* entries in the job stream, -1 unknown */
+	long long jobs_pending; /* delivered but not acknowledged, -1 unknown */
+	long long jobs_dead;    /* entries in the dead-letter stream, -1 unknown */
+};
+
+/* Map the shared region for a table of nroutes routes. Call once. */
+int metrics_init(size_t nroutes);
+/* route_index -1 means the request matched no route. */
+void metrics_observe(int route_index, int status, double seconds);
+void metrics_set_workers(int live);
+void metrics_worker_busy(int delta);
+int metrics_render(struct buf *out, const struct metrics_extra *extra);
+
+#endif

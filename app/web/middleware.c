@@ -1,0 +1,43 @@
+#include "web/middleware.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/conf.h"
+#include "http/request.h"
+#include "i18n/i18n.h"
+#include "web/app.h"
+#include "web/router.h"
+#include "core/banned.h"
+
+static const char *middleware_lang_choice(struct str v)
+{
+	if (str_eq_c(v, "ja"))
+		return "ja";
+	if (str_eq_c(v, "en"))
+		return "en";
+	return NULL;
+}
+
+void middleware_language(struct request *r)
+{
+	const struct conf *c = r->app->conf;
+	const char *chosen = middleware_lang_choice(http_kv_get(&r->query, "lang"));
+
+	if (chosen) {
+		response_header_add(&r->res, "Set-Cookie",
+				    arena_printf(r->arena, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
+						 chosen, c->secure ? "; Secure" : ""));
+		r->lang = chosen;
+		return;
+	}
+	chosen = middleware_lang_choice(http_kv_get(&r->cookies, "lang"));
+	r->lang = i18n_negotiate(req_env(r, "HTTP_ACCEPT_LANGUAGE"), chosen, c->default_language);
+}
+
+int middleware_before(struct request *r)
+{
+	if (req_is_safe_method(r))
+		return 0;
+	return req_read_body(r, (r->route->flags & ROUTE_UPLOAD) != 0);
+}
