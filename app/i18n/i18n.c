@@ -513,7 +513,7 @@ static int i18n_al_item(const char *s, const char *e, const char **range,
 			while (v < pe && (*v == ' ' || *v == '\t'))
 				v++;
 			if (v == pe || *v != '=')
-				return -1;
+				continue; /* some other parameter, e.g. "qs=" */
 			v++;
 			while (v < pe && (*v == ' ' || *v == '\t'))
 				v++;

@@ -162,6 +162,8 @@ static void test_negotiate(void)
 	is_str(i18n_negotiate("en;q=1.5,ja;q=0.1", NULL, "en"), "ja", "q above 1 is malformed");
 	is_str(i18n_negotiate(" en ; q = 0.3 ,ja ; q=0.2", NULL, "ja"), "en", "blanks around parts");
 	is_str(i18n_negotiate(",,,;;;q=", NULL, "ja"), "ja", "garbage gives the default");
+	is_str(i18n_negotiate("en;qs=1;q=0.2, ja;q=0.5", NULL, "en"), "ja",
+	       "other parameters are ignored, q still read");
 	is_str(i18n_negotiate("", NULL, "xx"), "en", "an unsupported default becomes en");
 	is_str(i18n_negotiate("ja", NULL, NULL), "ja", "NULL default is allowed");
 }
