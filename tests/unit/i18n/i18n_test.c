@@ -195,10 +195,11 @@ static void test_real_catalogs(void)
 	const long jst = 9 * 3600;
 	char small[4];
 
-	ok(i18n_set_load(SRCDIR "/locale", &set, err, sizeof(err)) == 0,
-	   "locale/ja.po and locale/en.po load (%s)", err);
-	if (!set)
+	if (!ok(i18n_set_load(SRCDIR "/locale", &set, err, sizeof(err)) == 0,
+		"locale/ja.po and locale/en.po load")) {
+		printf("#   %s\n", err);
 		return;
+	}
 	ja = i18n_set_get(set, "ja");
 	en = i18n_set_get(set, "en");
 	is_str(i18n_lang(ja), "ja", "ja catalog");

@@ -71,9 +71,10 @@ static void test_entries(void)
 	const char *v;
 	size_t n;
 
-	ok(f != NULL, "a catalog with every construct parses (%s)", err);
-	if (!f)
+	if (!ok(f != NULL, "a catalog with every construct parses")) {
+		printf("#   %s\n", err);
 		return;
+	}
 	is_int(f->n, 5, "five entries; header and obsolete entries are not among them");
 	is_str(f->entries[0].msgid, "Tab\there \"quoted\" back\\slash\nnext", "escapes decoded");
 	is_str(f->entries[0].msgstr[0], "タブ\t続き", "continuation lines concatenated");
