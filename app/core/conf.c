@@ -56,6 +56,8 @@ static const struct conf_key conf_keys[] = {
 	  "Folder of gettext catalogs (ja.po, en.po)." },
 	{ "server", "migrations_dir", CONF_STR, F(migrations_dir), "sql", 0, 0,
 	  "Folder of numbered SQL migrations applied by `beaubelle migrate`." },
+	{ "server", "static_dir", CONF_STR, F(static_dir), "static", 0, 0,
+	  "Folder of CSS, JavaScript and icons; its contents decide the version in static URLs." },
 	{ "server", "static_url", CONF_STR, F(static_url), "/static", 0, 0,
 	  "URL prefix under which nginx serves static/." },
 	{ "server", "default_language", CONF_STR, F(default_language), "ja", 0, 0,

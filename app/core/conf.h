@@ -24,6 +24,7 @@ struct conf {
 	char *templates_dir;
 	char *locale_dir;
 	char *migrations_dir;
+	char *static_dir;
 	char *static_url;
 	char *default_language;
 	char *log_level;

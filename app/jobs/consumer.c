@@ -81,6 +81,9 @@ int jobs_consume(struct app *app)
 	struct job jobs[JOBS_BATCH];
 	char consumer[128], host[64];
 	time_t last_claim = 0;
+	/* The blocking read must end well before the Redis command timeout,
+	 * or an idle queue would look like a dead connection. */
+	int block_ms = c->jobs_block_ms < c->redis_timeout_ms / 2 ? c->jobs_block_ms : c->redis_timeout_ms / 2;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = jobs_on_signal;
@@ -105,8 +108,7 @@ int jobs_consume(struct app *app)
 					     jobs, JOBS_BATCH);
 		}
 		if (n <= 0)
-			n = jobs_store_read(app->rds, c->jobs_stream, consumer, c->jobs_block_ms, jobs,
-					    JOBS_BATCH);
+			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);
 		if (n < 0) {
 			jobs_sleep_ms(1000); /* Redis away: wait, reconnect on the next call */
 			continue;

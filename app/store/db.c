@@ -6,6 +6,7 @@
 #include <mysqld_error.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

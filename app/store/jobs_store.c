@@ -100,8 +100,8 @@ static int jobs_parse_entries(const redisReply *entries, struct job *out, size_t
 int jobs_store_read(struct rds *r, const char *stream, const char *consumer, int block_ms,
 		    struct job *out, size_t max)
 {
-	redisReply *reply = rds_cmd(r, "XREADGROUP GROUP %s %s COUNT %zu BLOCK %d STREAMS %s >",
-				    JOBS_GROUP, consumer, max, block_ms, stream);
+	redisReply *reply = rds_cmd(r, "XREADGROUP GROUP %s %s COUNT %d BLOCK %d STREAMS %s >",
+				    JOBS_GROUP, consumer, (int)max, block_ms, stream);
 	int n = 0;
 
 	if (!reply) {
@@ -121,8 +121,8 @@ int jobs_store_read(struct rds *r, const char *stream, const char *consumer, int
 int jobs_store_claim(struct rds *r, const char *stream, const char *consumer, long long idle_ms,
 		     struct job *out, size_t max)
 {
-	redisReply *pend = rds_cmd(r, "XPENDING %s %s IDLE %lld - + %zu", stream, JOBS_GROUP,
-				   idle_ms, max);
+	redisReply *pend = rds_cmd(r, "XPENDING %s %s IDLE %lld - + %d", stream, JOBS_GROUP,
+				   idle_ms, (int)max);
 	int n = 0;
 
 	if (!pend)

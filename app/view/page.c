@@ -16,9 +16,9 @@ static void page_json_put(void *p)
 	json_object_put(p);
 }
 
-static struct i18n *page_catalog(struct request *r)
+static const struct i18n *page_catalog(struct request *r)
 {
-	return r->lang && strcmp(r->lang, "en") == 0 ? r->app->i18n_en : r->app->i18n_ja;
+	return i18n_set_get(r->app->i18n, r->lang ? r->lang : r->app->conf->default_language);
 }
 
 const char *page_t(struct request *r, const char *msgid)
@@ -35,7 +35,7 @@ struct json_object *page_model(struct request *r, const char *title)
 		return NULL;
 	arena_cleanup_add(r->arena, page_json_put, m);
 	json_object_object_add(m, "lang", json_object_new_string(r->lang ? r->lang : c->default_language));
-	json_object_object_add(m, "static_url", json_object_new_string(c->static_url));
+	json_object_object_add(m, "static_url", json_object_new_string(r->app->static_url));
 	json_object_object_add(m, "base_url", json_object_new_string(c->base_url));
 	if (title)
 		json_object_object_add(m, "title", json_object_new_string(title));
@@ -44,7 +44,7 @@ struct json_object *page_model(struct request *r, const char *title)
 
 int page_render(struct request *r, int status, const char *template, struct json_object *model)
 {
-	struct tpl_render_opts opts = { i18n_tpl_translate, page_catalog(r) };
+	struct tpl_render_opts opts = { i18n_tpl_translate, (void *)page_catalog(r) };
 
 	buf_clear(&r->res.body);
 	if (tpl_render(r->app->tpl, template, model, &opts, &r->res.body) < 0) {

@@ -9,20 +9,14 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/rds.h"
+#include "web/assets.h"
 #include "view/tpl.h"
 #include "core/banned.h"
 
-static int app_load_catalog(const struct conf *c, const char *lang, struct i18n **out, struct buf *err)
-{
-	char path[1024];
-
-	snprintf(path, sizeof(path), "%s/%s.po", c->locale_dir, lang);
-	*out = i18n_load(path, lang, err);
-	return *out ? 0 : -1;
-}
-
 int app_load(struct app *app, struct conf *conf, struct buf *err)
 {
+	char version[16], msg[512];
+
 	memset(app, 0, sizeof(*app));
 	app->conf = conf;
 	app->tpl = tpl_set_new();
@@ -33,9 +27,15 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 		buf_printf(err, "%s: pages/error and layouts/base are required", conf->templates_dir);
 		return -1;
 	}
-	if (app_load_catalog(conf, "ja", &app->i18n_ja, err) < 0 ||
-	    app_load_catalog(conf, "en", &app->i18n_en, err) < 0)
+	if (i18n_set_load(conf->locale_dir, &app->i18n, msg, sizeof(msg)) < 0) {
+		buf_puts(err, msg);
 		return -1;
+	}
+	if (assets_version(conf->static_dir, version, sizeof(version)) < 0) {
+		buf_printf(err, "%s: cannot read the static folder", conf->static_dir);
+		return -1;
+	}
+	snprintf(app->static_url, sizeof(app->static_url), "%s/v%s", conf->static_url, version);
 	app->migrations_latest = migrate_latest(conf->migrations_dir);
 	if (app->migrations_latest < 0) {
 		buf_printf(err, "%s: cannot read the migrations folder", conf->migrations_dir);
@@ -64,8 +64,7 @@ void app_release(struct app *app)
 {
 	app_disconnect(app);
 	tpl_set_free(app->tpl);
-	i18n_free(app->i18n_ja);
-	i18n_free(app->i18n_en);
+	i18n_set_free(app->i18n);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

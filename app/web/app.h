@@ -7,16 +7,16 @@
  */
 struct conf;
 struct db;
-struct i18n;
+struct i18n_set;
 struct rds;
 struct tpl_set;
 
 struct app {
 	struct conf *conf;
 	struct tpl_set *tpl;
-	struct i18n *i18n_ja;
-	struct i18n *i18n_en;
+	struct i18n_set *i18n;
 	long migrations_latest;
+	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;
 	struct rds *rds;
 };

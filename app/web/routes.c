@@ -6,6 +6,7 @@
 
 #include "handlers/health.h"
 #include "handlers/home.h"
+#include "handlers/language.h"
 #include "core/banned.h"
 
 const struct route routes[] = {
@@ -13,6 +14,7 @@ const struct route routes[] = {
 	{ "GET", "/healthz", health_live, 0 },
 	{ "GET", "/readyz", health_ready, 0 },
 	{ "GET", "/metrics", health_metrics, 0 },
+	{ "POST", "/language", language_set, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

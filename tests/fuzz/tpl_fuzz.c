@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tpl_set *set = tpl_set_new();
 	struct buf out = BUF_INIT, err = BUF_INIT, tr = BUF_INIT;
 	struct tpl_render_opts opts = { fuzz_translate, &tr };
-	bool parsed = true;
+	bool json_ok = true;
 
 	if (!set)
 		return 0;
@@ -67,12 +67,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (json_tokener_get_error(tok) != json_tokener_success) {
 				json_object_put(ctx);
 				ctx = NULL;
-				parsed = false;
+				json_ok = false;
 			}
 			json_tokener_free(tok);
 		}
 	}
-	if (parsed && tpl_set_has(set, "a")) {
+	if (json_ok && tpl_set_has(set, "a")) {
 		tpl_set_check(set, &err);
 		tpl_render(set, "a", ctx, &opts, &out);
 		/* A second render runs from the translation cache. */

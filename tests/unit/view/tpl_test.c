@@ -303,6 +303,25 @@ static void test_limits(void)
 	got = render_with("{{>tw}}", "{}", NULL, twice);
 	ok(got == NULL, "exponential recursion fails on the work limit instead of running for ever");
 	free(got);
+	{
+		struct tpl_set *set = tpl_set_new();
+		struct json_object *two = json_tokener_parse("{\"l\": [1, 2]}");
+		struct json_object *three = json_tokener_parse("{\"l\": [1, 2, 3]}");
+		struct buf out = BUF_INIT;
+
+		tpl_set_add(set, "t", "{{#l}}0123456789{{/l}}", 22, NULL);
+		tpl_set_limits(set, 0, 25);
+		ok(tpl_render(set, "t", two, NULL, &out) == 0 && out.len == 20,
+		   "output under the limit renders");
+		buf_clear(&out);
+		buf_puts(&out, "before");
+		ok(tpl_render(set, "t", three, NULL, &out) < 0, "output past the limit fails");
+		is_str(out.ptr, "before", "a failed render leaves the buffer as it was");
+		buf_release(&out);
+		json_object_put(two);
+		json_object_put(three);
+		tpl_set_free(set);
+	}
 	for (int i = 0; i <= TPL_MAX_DEPTH; i++)
 		buf_puts(&deep, "{{#a}}");
 	got = add_error("deep", deep.ptr);

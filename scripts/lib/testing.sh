@@ -1,0 +1,55 @@
+# Test helpers for scripts/test. Sourced after stack.sh.
+
+BB_TOOLS=$BB_ROOT/.cache/tools
+BB_PROMTOOL=$BB_TOOLS/promtool
+
+# promtool comes from Debian's prometheus package, unpacked rather than
+# installed: installing it would start a Prometheus server on the machine.
+bb_test_tools() {
+  mkdir -p "$BB_TOOLS"
+  if [ ! -x "$BB_PROMTOOL" ]; then
+    bb_say "fetching promtool (Debian package prometheus)"
+    ( cd "$BB_TOOLS" && rm -rf pkg ./*.deb && apt-get download prometheus >/dev/null 2>&1 \
+        && dpkg-deb -x prometheus_*.deb pkg && cp pkg/usr/bin/promtool . && rm -rf pkg ./*.deb ) \
+      || bb_die "could not fetch promtool"
+  fi
+  if [ ! -d "$BB_ROOT/node_modules" ] || [ "$BB_ROOT/package-lock.json" -nt "$BB_ROOT/node_modules/.package-lock.json" ]; then
+    bb_say "npm ci"
+    ( cd "$BB_ROOT" && npm ci --no-audit --no-fund >/dev/null ) || bb_die "npm ci failed"
+  fi
+}
+
+# make check; prints "passed failed" (TAP results of every test program).
+bb_run_unit_tests() {
+  local log=$BB_BUILD/test-suite.log
+  make -C "$BB_BUILD" -j"$(nproc)" check >"$BB_VAR/unit.out" 2>&1
+  local rc=$?
+  grep -E '^(PASS|FAIL|ERROR|XPASS)' "$BB_VAR/unit.out" | grep -vE '^PASS' >&2
+  local p f
+  p=$(grep -cE '^(PASS|XFAIL|SKIP):' "$BB_VAR/unit.out")
+  f=$(grep -cE '^(FAIL|ERROR|XPASS):' "$BB_VAR/unit.out")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "make check failed (see $BB_VAR/unit.out)" >&2
+    tail -20 "$BB_VAR/unit.out" >&2
+    f=1
+  fi
+  [ -f "$log" ] && [ "$f" -gt 0 ] && cp "$log" "$BB_VAR/unit-suite.log"
+  echo "$p $f"
+}
+
+# node:test over a folder, one file at a time (tests restart processes of
+# the shared stack). Prints "passed failed".
+bb_run_node_tests() {
+  local dir=$1 out
+  out=$BB_VAR/$(basename "$dir").tap
+  if ! ls "$BB_ROOT/$dir"/*.test.js >/dev/null 2>&1; then
+    echo "0 0"; return
+  fi
+  ( cd "$BB_ROOT" && node --test --test-concurrency=1 --test-reporter=tap "$dir"/*.test.js ) >"$out" 2>&1
+  grep -E '^\s*not ok' "$out" | grep -v '# SKIP' >&2
+  local p f
+  p=$(grep -E '^# pass ' "$out" | awk '{print $3}')
+  f=$(grep -E '^# fail ' "$out" | awk '{print $3}')
+  [ -n "$f" ] || { echo "node test run failed (see $out)" >&2; tail -20 "$out" >&2; f=1; }
+  echo "${p:-0} $f"
+}

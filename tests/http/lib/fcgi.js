@@ -1,0 +1,94 @@
+// A minimal FastCGI client, so tests can talk to a `beaubelle serve` pool
+// directly (without nginx) and control timing: a body sent in pieces, a
+// request left in flight while the pool is told to stop.
+'use strict';
+const net = require('node:net');
+
+const BEGIN_REQUEST = 1, END_REQUEST = 3, PARAMS = 4, STDIN = 5, STDOUT = 6, STDERR = 7;
+
+function record(type, content, id = 1) {
+  const pad = (8 - (content.length % 8)) % 8;
+  const h = Buffer.alloc(8);
+  h.writeUInt8(1, 0);
+  h.writeUInt8(type, 1);
+  h.writeUInt16BE(id, 2);
+  h.writeUInt16BE(content.length, 4);
+  h.writeUInt8(pad, 6);
+  return Buffer.concat([h, content, Buffer.alloc(pad)]);
+}
+
+function nameValue(name, value) {
+  const n = Buffer.from(name), v = Buffer.from(value);
+  const len = (x) => (x.length < 128 ? Buffer.from([x.length])
+    : Buffer.from([((x.length >> 24) & 0x7f) | 0x80, (x.length >> 16) & 0xff, (x.length >> 8) & 0xff, x.length & 0xff]));
+  return Buffer.concat([len(n), len(v), n, v]);
+}
+
+// Parse "Status: 200 OK\r\nName: v\r\n\r\nbody" into { status, headers, body }.
+function parseResponse(buf) {
+  const sep = buf.indexOf('\r\n\r\n');
+  const head = buf.subarray(0, sep).toString('utf8');
+  const headers = {};
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return {
+    status: parseInt((headers.status || '200').split(' ')[0], 10),
+    headers,
+    body: buf.subarray(sep + 4).toString('utf8'),
+  };
+}
+
+// Open a request; returns { send(chunk), end(), response: Promise }.
+// address: { path } for a unix socket or { host, port }.
+function open(address, { method = 'GET', path = '/', query = '', headers = {}, contentLength = 0 } = {}) {
+  const sock = net.connect(address);
+  const chunks = [];
+  const response = new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    sock.on('data', (d) => {
+      pending = Buffer.concat([pending, d]);
+      while (pending.length >= 8) {
+        const type = pending.readUInt8(1), len = pending.readUInt16BE(4), pad = pending.readUInt8(6);
+        if (pending.length < 8 + len + pad) break;
+        const content = pending.subarray(8, 8 + len);
+        if (type === STDOUT) chunks.push(content);
+        if (type === END_REQUEST) { sock.end(); resolve(parseResponse(Buffer.concat(chunks))); }
+        pending = pending.subarray(8 + len + pad);
+        void STDERR;
+      }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => reject(new Error('connection closed before the response ended')));
+  });
+  const params = {
+    REQUEST_METHOD: method, DOCUMENT_URI: path, SCRIPT_NAME: path, QUERY_STRING: query,
+    REQUEST_URI: query ? `${path}?${query}` : path, SERVER_PROTOCOL: 'HTTP/1.1',
+    REMOTE_ADDR: '127.0.0.1', CONTENT_LENGTH: String(contentLength),
+  };
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase() === 'content-type' ? 'CONTENT_TYPE' : `HTTP_${k.toUpperCase().replace(/-/g, '_')}`;
+    params[key] = v;
+  }
+  const begin = Buffer.from([0, 1, 0, 0, 0, 0, 0, 0]); // role RESPONDER, no keep-conn
+  sock.write(record(BEGIN_REQUEST, begin));
+  sock.write(record(PARAMS, Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)))));
+  sock.write(record(PARAMS, Buffer.alloc(0)));
+  return {
+    send(chunk) { sock.write(record(STDIN, Buffer.from(chunk))); },
+    end() { sock.write(record(STDIN, Buffer.alloc(0))); },
+    response,
+  };
+}
+
+// One whole request.
+function request(address, opts = {}) {
+  const body = opts.body ? Buffer.from(opts.body) : Buffer.alloc(0);
+  const req = open(address, { ...opts, contentLength: body.length });
+  if (body.length) req.send(body);
+  req.end();
+  return req.response;
+}
+
+module.exports = { open, request };

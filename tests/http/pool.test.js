@@ -1,0 +1,112 @@
+// The FastCGI worker pool: respawn, reload under load, graceful stop.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
+const net = require('node:net');
+const { base, pidOf, childrenOf, alive, sleep, waitFor, spawnBeaubelle } = require('./lib/stack');
+const fcgi = require('./lib/fcgi');
+
+test('a worker killed with SIGKILL is replaced within a second', async () => {
+  const master = pidOf('beaubelle');
+  const before = childrenOf(master);
+  assert.ok(before.length >= 1, 'the master has workers');
+  const victim = before[0];
+  process.kill(victim, 'SIGKILL');
+  const t0 = Date.now();
+  const replaced = await waitFor(() => {
+    const now = childrenOf(master);
+    return !now.includes(victim) && now.length === before.length;
+  }, 1000, 20);
+  assert.ok(replaced, `a new worker within 1 s (took ${Date.now() - t0} ms)`);
+  const res = await fetch(`${base}/healthz`);
+  assert.equal(res.status, 200);
+});
+
+function runWrk(args) {
+  return new Promise((resolve, reject) => {
+    execFile('wrk', args, { encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
+}
+
+test('SIGHUP during a 10 s load of 32 connections fails no request', async () => {
+  const master = pidOf('beaubelle');
+  const oldWorkers = childrenOf(master);
+  const load = runWrk(['-t2', '-c32', '-d10s', '--latency', `${base}/healthz`]);
+  await sleep(3000);
+  process.kill(master, 'SIGHUP');
+  await sleep(3000);
+  process.kill(master, 'SIGHUP');
+  const out = await load;
+  const total = Number((out.match(/(\d+) requests in/) || [])[1]);
+  assert.ok(total > 1000, `wrk ran (${total} requests)`);
+  assert.doesNotMatch(out, /Non-2xx or 3xx responses/, out);
+  assert.doesNotMatch(out, /Socket errors/, out);
+  const newWorkers = childrenOf(master);
+  assert.ok(newWorkers.length >= 1);
+  assert.ok(newWorkers.every((p) => !oldWorkers.includes(p)), 'every worker was replaced by the reload');
+});
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('SIGTERM lets the request in flight finish, then every process exits', async () => {
+  const port = await freePort();
+  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
+    { BEAUBELLE_SERVER_WORKERS: '2', BEAUBELLE_SERVER_SHUTDOWN_TIMEOUT: '5' });
+  const address = { host: '127.0.0.1', port };
+  const up = await waitFor(async () => {
+    try { return (await fcgi.request(address, { path: '/healthz' })).status === 200; } catch { return false; }
+  }, 10000, 100);
+  assert.ok(up, 'the second pool answers');
+  const workers = childrenOf(pool.pid);
+  assert.equal(workers.length, 2);
+
+  // A form post whose body arrives in two pieces, with SIGTERM in between.
+  const body = 'lang=en&return_to=%2Fslow';
+  const req = fcgi.open(address, {
+    method: 'POST', path: '/language', contentLength: body.length,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  req.send(body.slice(0, 10));
+  await sleep(300);
+  const exited = new Promise((resolve) => pool.on('exit', (code, signal) => resolve({ code, signal })));
+  const t0 = Date.now();
+  pool.kill('SIGTERM');
+  await sleep(300);
+  req.send(body.slice(10));
+  req.end();
+  const res = await req.response;
+  assert.equal(res.status, 303, 'the request in flight completed');
+  assert.match(res.headers.location, /\/slow$/);
+  const { code } = await exited;
+  assert.equal(code, 0, 'the master exits 0');
+  assert.ok(Date.now() - t0 < 5000, 'within shutdown_timeout');
+  for (const w of workers) assert.equal(alive(w), false, `worker ${w} exited`);
+});
+
+test('a worker is recycled after max_requests', async () => {
+  const port = await freePort();
+  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
+    { BEAUBELLE_SERVER_WORKERS: '1', BEAUBELLE_SERVER_MAX_REQUESTS: '5' });
+  const address = { host: '127.0.0.1', port };
+  try {
+    await waitFor(async () => {
+      try { return (await fcgi.request(address, { path: '/healthz' })).status === 200; } catch { return false; }
+    }, 10000, 100);
+    const first = childrenOf(pool.pid)[0];
+    for (let i = 0; i < 10; i++) {
+      const res = await fcgi.request(address, { path: '/healthz' });
+      assert.equal(res.status, 200, `request ${i} answered`);
+    }
+    assert.ok(!childrenOf(pool.pid).includes(first), 'the first worker was replaced');
+  } finally {
+    pool.kill('SIGTERM');
+  }
+});

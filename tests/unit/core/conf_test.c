@@ -1,0 +1,57 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/conf.h"
+#include "tap.h"
+
+static int parse(struct conf *c, const char *text, struct buf *err)
+{
+	buf_clear(err);
+	return conf_parse_ini(c, "test.conf", text, strlen(text), err);
+}
+
+int main(void)
+{
+	struct conf *c = conf_defaults();
+	struct buf err = BUF_INIT, out = BUF_INIT;
+
+	ok(c != NULL, "defaults load");
+	is_int(c->max_upload_bytes, 16 * 1024 * 1024, "size default 16M parsed");
+	is_int(c->socket_mode, 0660, "mode default is octal");
+	ok(parse(c, "; comment\n[server]\nworkers = 3\nbase_url = \"https://example.org/\"\n\n[limits]\nmax_body_bytes=128K\n", &err) == 0,
+	   "a valid file parses");
+	is_int(c->workers, 3, "integer set");
+	is_int(c->max_body_bytes, 128 * 1024, "size with suffix set");
+	ok(conf_validate(c, &err) == 0 && c->secure, "https base_url marks the site secure");
+	is_str(c->base_url, "https://example.org", "trailing slash of base_url dropped");
+
+	ok(parse(c, "[server]\nworkerz = 3\n", &err) < 0, "unknown key refused");
+	ok(strstr(err.ptr, "test.conf:2") && strstr(err.ptr, "workerz"), "message names file, line and key: %s", err.ptr);
+	ok(parse(c, "[servre]\n", &err) < 0 && strstr(err.ptr, "servre"), "unknown section refused");
+	ok(parse(c, "[server]\nworkers = many\n", &err) < 0 && strstr(err.ptr, "workers"), "bad integer refused");
+	ok(parse(c, "[server]\nworkers = 100000\n", &err) < 0 && strstr(err.ptr, "out of range"), "out of range refused");
+	ok(parse(c, "[limits]\nmax_body_bytes = 12Q\n", &err) < 0, "bad size suffix refused");
+	ok(parse(c, "workers = 1\n", &err) < 0, "key outside a section refused");
+	ok(parse(c, "[oidc.keycloak]\nissuer = https://id.example\n", &err) == 0, "oidc sections accepted");
+
+	setenv("BEAUBELLE_SERVER_WORKERS", "7", 1);
+	conf_free(c);
+	buf_clear(&err);
+	c = conf_load(NULL, &err);
+	ok(c && c->workers == 7, "environment overrides the defaults");
+	setenv("BEAUBELLE_SERVER_BASE_URL", "ftp://nope", 1);
+	conf_free(c);
+	buf_clear(&err);
+	c = conf_load(NULL, &err);
+	ok(!c && strstr(err.ptr, "base_url"), "validation names the bad key: %s", err.ptr ? err.ptr : "");
+	unsetenv("BEAUBELLE_SERVER_BASE_URL");
+	unsetenv("BEAUBELLE_SERVER_WORKERS");
+
+	ok(conf_write_defaults(&out) == 0 && strstr(out.ptr, "[mysql]") && strstr(out.ptr, "max_upload_bytes = 16M"),
+	   "documented defaults printed");
+	conf_free(c);
+	buf_release(&err);
+	buf_release(&out);
+	return done_testing();
+}
