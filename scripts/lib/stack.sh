@@ -44,8 +44,9 @@ bb_install_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   bb_say "installing ${missing[*]}"
-  bb_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  bb_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  bb_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null || bb_die "apt-get update failed"
+  bb_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+    || bb_die "could not install ${missing[*]}"
 }
 
 # Configure (once) and build into $BB_BUILD.
@@ -119,6 +120,7 @@ bb_spawn() { # name pidfile command...
   local name=$1 pidfile=$2; shift 2
   setsid "$@" >>"$BB_VAR/log/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
+  disown $! 2>/dev/null || true
 }
 
 bb_wait_for() { # description seconds command...
