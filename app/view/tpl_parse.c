@@ -26,6 +26,9 @@
 #define TPL_MAX_DELIM 16
 #define TPL_MAX_NAME 256
 #define TPL_NONE SIZE_MAX
+/* Quote at most this much of a tag in a message: a tag can be a long
+ * multi-line comment. */
+#define TPL_SHOW(n) ((int)((n) < 120 ? (n) : 120))
 
 enum tpl_tok_kind {
 	TK_TEXT,
@@ -331,7 +334,7 @@ static int tpl_tokenize(struct tpl_parser *p, unsigned first_line)
 		if (in_trans && (tag.kind == TK_PARTIAL || tag.kind == TK_PARENT ||
 				 tag.kind == TK_BLOCK || tag.kind == TK_DELIM))
 			return tpl_error(p, line, "'%.*s' is not allowed in a translation section",
-					 (int)(tag.end - tag.start), p->src + tag.start);
+					 TPL_SHOW(tag.end - tag.start), p->src + tag.start);
 		if (tag.kind == TK_SECTION && tpl_tok_is(p, &tag, "_")) {
 			if (in_trans)
 				return tpl_error(p, line, "translation sections cannot nest");
@@ -347,14 +350,14 @@ static int tpl_tokenize(struct tpl_parser *p, unsigned first_line)
 
 			if (depth == 0)
 				return tpl_error(p, line, "close tag '%.*s' without an open section",
-						 (int)(tag.end - tag.start), p->src + tag.start);
+						 TPL_SHOW(tag.end - tag.start), p->src + tag.start);
 			open = &p->toks[stack[depth - 1]];
 			if (open->name_len != tag.name_len ||
 			    memcmp(p->src + open->name_off, p->src + tag.name_off, tag.name_len))
 				return tpl_error(p, line,
 						 "close tag '%.*s' does not match '%.*s' opened on line %u",
-						 (int)(tag.end - tag.start), p->src + tag.start,
-						 (int)(open->end - open->start), p->src + open->start,
+						 TPL_SHOW(tag.end - tag.start), p->src + tag.start,
+						 TPL_SHOW(open->end - open->start), p->src + open->start,
 						 open->line);
 			tag.match = stack[--depth];
 			open->match = p->ntoks;
@@ -379,7 +382,7 @@ static int tpl_tokenize(struct tpl_parser *p, unsigned first_line)
 		const struct tpl_tok *open = &p->toks[stack[depth - 1]];
 
 		return tpl_error(p, open->line, "unclosed section '%.*s'",
-				 (int)(open->end - open->start), p->src + open->start);
+				 TPL_SHOW(open->end - open->start), p->src + open->start);
 	}
 	return 0;
 }
@@ -626,6 +629,12 @@ static char *tpl_normalize_msgid(struct tpl_parser *p, const char *s, size_t n, 
 	return out;
 }
 
+/*
+ * Turn the {{#_}} token at *i into a TPL_TRANSLATE node: the msgid taken
+ * from the raw source between the tags, compiled on its own (it is what
+ * renders when there is no translation). The tokens inside build no
+ * nodes; *i moves past the close tag.
+ */
 static int tpl_build_translation(struct tpl_parser *p, size_t *i, struct tpl_node *node)
 {
 	const struct tpl_tok *open = &p->toks[*i], *close = &p->toks[open->match];
@@ -833,6 +842,7 @@ fail:
 	return -1;
 }
 
+/* tpl_compile() for a source and name already in the arena. */
 static const struct tpl_tmpl *tpl_compile_src(struct arena *a, const char *name, const char *src,
 					      size_t len, bool translation, unsigned first_line,
 					      struct buf *err)

@@ -66,6 +66,7 @@ static int tpl_render_nodes(struct tpl_rstate *st, const struct tpl_node *kids, 
 			    const struct tpl_frame *ctx, const struct tpl_scope *sc,
 			    struct tpl_pol pol);
 
+/* Append to the output within the render's output limit. */
 static int tpl_emit(struct tpl_rstate *st, const char *s, size_t n)
 {
 	if (n == 0)
@@ -225,6 +226,11 @@ static int tpl_emit_prefix(struct tpl_rstate *st, struct tpl_pol pol)
 	return pol.len ? tpl_emit(st, st->pfx.ptr + pol.off, pol.len) : 0;
 }
 
+/*
+ * A line start: the policy's prefix (not on empty lines, so indenting
+ * adds no trailing whitespace), then the line's own indentation less what
+ * the policy strips.
+ */
 static int tpl_render_bol(struct tpl_rstate *st, const struct tpl_node *k, struct tpl_pol pol)
 {
 	size_t skip = k->len < pol.strip ? k->len : pol.strip;
@@ -236,6 +242,11 @@ static int tpl_render_bol(struct tpl_rstate *st, const struct tpl_node *k, struc
 	return tpl_emit(st, k->text + skip, k->len - skip);
 }
 
+/*
+ * {{#x}} renders its body once per element of a non-empty array, else
+ * once with x pushed on the context stack when x is truthy; {{^x}}
+ * renders it once, with the stack as it is, when x is falsey or missing.
+ */
 static int tpl_render_section(struct tpl_rstate *st, const struct tpl_node *k,
 			      const struct tpl_frame *ctx, const struct tpl_scope *sc,
 			      struct tpl_pol pol)

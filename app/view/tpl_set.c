@@ -132,6 +132,7 @@ static int tpl_index_grow(struct tpl_set *set)
 	return 0;
 }
 
+/* Append t to the list and the name index; -1 when out of memory. */
 static int tpl_set_insert(struct tpl_set *set, const struct tpl_tmpl *t)
 {
 	if (set->n == set->cap) {
@@ -364,6 +365,7 @@ struct tpl_check {
 	size_t problems;
 };
 
+/* Report every partial and parent under kids that the set lacks. */
 static void tpl_check_nodes(struct tpl_check *c, const struct tpl_node *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
