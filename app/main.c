@@ -1,6 +1,7 @@
 /*
  * beaubelle: one binary, one subcommand per role. See `beaubelle help`.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,13 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "jobs/consumer.h"
+#include "media/image_cmd.h"
 #include "server/pool.h"
 #include "store/db.h"
 #include "store/jobs_store.h"
 #include "store/migrate.h"
 #include "store/rds.h"
+#include "store/users.h"
 #include "view/render_cmd.h"
 #include "web/app.h"
 #include "config.h"
@@ -28,7 +31,11 @@ static const char usage[] =
 	"  migrate [--status]          apply pending sql/ migrations (or show the state)\n"
 	"  render TEMPLATE DATA.json [--partials DIR]\n"
 	"                              render one Mustache template to stdout\n"
+	"  image FILE... [--media-root DIR]\n"
+	"                              process images as uploads are, print JSON per file\n"
 	"  config                      print every configuration key with its default\n"
+	"  admin create-admin USERNAME give an account the admin role\n"
+	"  admin set-role USERNAME ROLE  admin, moderator or user\n"
 	"  admin enqueue KIND ARGS     add a background job\n"
 	"  version                     print the version\n"
 	"\n"
@@ -169,6 +176,30 @@ static int cmd_admin(const char *config, int argc, char **argv)
 		conf_free(c);
 		return rc < 0 ? 1 : 0;
 	}
+	if (strcmp(argv[0], "create-admin") == 0 || strcmp(argv[0], "set-role") == 0) {
+		const char *role = strcmp(argv[0], "create-admin") == 0 ? "admin" : (argc > 2 ? argv[2] : "");
+		struct db *db;
+
+		if (argc < 2 || (strcmp(role, "admin") && strcmp(role, "moderator") && strcmp(role, "user"))) {
+			fprintf(stderr, "usage: beaubelle admin create-admin USERNAME\n"
+					"       beaubelle admin set-role USERNAME admin|moderator|user\n");
+			return 2;
+		}
+		c = main_conf(config);
+		if (!c)
+			return 1;
+		db = db_open(c, false, NULL);
+		rc = users_set_role(db, argv[1], role);
+		if (rc == USERS_NOT_FOUND)
+			fprintf(stderr, "beaubelle admin: no account named %s\n", argv[1]);
+		else if (rc != DB_OK)
+			fprintf(stderr, "beaubelle admin: %s\n", db_error(db));
+		else
+			printf("%s is now %s\n", argv[1], role);
+		db_close(db);
+		conf_free(c);
+		return rc == DB_OK ? 0 : 1;
+	}
 	fprintf(stderr, "beaubelle admin: unknown command %s\n", argv[0]);
 	return 2;
 }
@@ -179,6 +210,10 @@ int main(int argc, char **argv)
 	const char *cmd;
 
 	log_init("beaubelle", BB_LOG_INFO);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "beaubelle: libsodium failed to initialise\n");
+		return 1;
+	}
 	argc--;
 	argv++;
 	config = main_take_option(&argc, argv, "--config");
@@ -199,6 +234,8 @@ int main(int argc, char **argv)
 		return cmd_migrate(config, argc, argv);
 	if (strcmp(cmd, "render") == 0)
 		return render_cmd(argc, argv);
+	if (strcmp(cmd, "image") == 0)
+		return image_cmd(argc, argv);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config();
 	if (strcmp(cmd, "admin") == 0)

@@ -7,7 +7,7 @@ CREATE TABLE users (
   password_hash VARCHAR(255) NULL,
   display_name VARCHAR(60) NOT NULL DEFAULT '',
   bio VARCHAR(1000) NOT NULL DEFAULT '',
-  avatar_media_id BIGINT UNSIGNED NULL,
+  avatar_hash CHAR(64) NULL,
   role ENUM('user', 'moderator', 'admin') NOT NULL DEFAULT 'user',
   language CHAR(2) NULL,
   posts_count INT UNSIGNED NOT NULL DEFAULT 0,

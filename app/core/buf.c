@@ -42,6 +42,8 @@ int buf_grow(struct buf *b, size_t extra)
 	p = realloc(b->ptr, cap);
 	if (!p)
 		return -1;
+	if (!b->ptr)
+		p[0] = '\0';
 	b->ptr = p;
 	b->cap = cap;
 	return 0;
@@ -98,8 +100,11 @@ char *buf_detach(struct buf *b, size_t *len)
 {
 	char *p;
 
-	if (!b->ptr && buf_grow(b, 0) < 0)
-		return NULL;
+	if (!b->ptr) {
+		if (buf_grow(b, 0) < 0)
+			return NULL;
+		b->ptr[0] = '\0';
+	}
 	p = b->ptr;
 	if (len)
 		*len = b->len;

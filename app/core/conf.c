@@ -13,7 +13,7 @@
 #define CONF_MAX_FILE (1 << 20)
 #define CONF_MAX_LINE 4096
 
-enum conf_type { CONF_STR, CONF_INT, CONF_SIZE, CONF_MODE };
+enum conf_type { CONF_STR, CONF_INT, CONF_SIZE, CONF_MODE, CONF_DURATION };
 
 struct conf_key {
 	const char *section;
@@ -103,6 +103,36 @@ static const struct conf_key conf_keys[] = {
 	{ "limits", "max_upload_files", CONF_INT, F(max_upload_files), "4", 1, 100,
 	  "Most files in one upload." },
 
+	{ "limits", "login_ip_limit", CONF_INT, F(login_ip_limit), "25", 1, 1000000,
+	  "Login attempts allowed per IP address per login_ip_window." },
+	{ "limits", "login_ip_window", CONF_DURATION, F(login_ip_window), "5m", 1, 86400,
+	  "Window of login_ip_limit (a number with s, m, h or d)." },
+	{ "limits", "login_account_limit", CONF_INT, F(login_account_limit), "25", 1, 1000000,
+	  "Login attempts allowed per account name per login_account_window." },
+	{ "limits", "login_account_window", CONF_DURATION, F(login_account_window), "1h", 1, 604800,
+	  "Window of login_account_limit." },
+	{ "limits", "signup_ip_limit", CONF_INT, F(signup_ip_limit), "5", 1, 1000000,
+	  "Sign-up attempts allowed per IP address per signup_ip_window." },
+	{ "limits", "signup_ip_window", CONF_DURATION, F(signup_ip_window), "30m", 1, 604800,
+	  "Window of signup_ip_limit." },
+
+	{ "security", "session_idle", CONF_DURATION, F(session_idle), "12h", 60, 31536000,
+	  "A session not used for this long ends (without \"remember me\")." },
+	{ "security", "session_lifetime", CONF_DURATION, F(session_lifetime), "1d", 60, 31536000,
+	  "A session ends this long after login whatever its use (without \"remember me\")." },
+	{ "security", "remember_idle", CONF_DURATION, F(remember_idle), "30d", 60, 31536000,
+	  "Idle limit of a \"remember me\" session." },
+	{ "security", "remember_lifetime", CONF_DURATION, F(remember_lifetime), "90d", 60, 31536000,
+	  "Absolute limit of a \"remember me\" session." },
+	{ "security", "argon2_ops", CONF_INT, F(argon2_ops), "2", 2, 10,
+	  "Argon2id passes for new password hashes; older hashes are upgraded at login." },
+	{ "security", "argon2_memory", CONF_SIZE, F(argon2_memory), "64M", 19 * MIB, 1024 * MIB,
+	  "Argon2id memory for new password hashes (at least 19M)." },
+	{ "security", "common_passwords", CONF_STR, F(common_passwords), "data/common-passwords.txt", 0, 0,
+	  "List of common passwords refused at sign-up and password change (one per line)." },
+	{ "security", "password_signup", CONF_INT, F(password_signup), "1", 0, 1,
+	  "1 lets people sign up with a password; 0 leaves sign-up to external providers." },
+
 	{ "jobs", "stream", CONF_STR, F(jobs_stream), "bb:jobs", 0, 0, "Redis stream of background jobs." },
 	{ "jobs", "max_attempts", CONF_INT, F(jobs_max_attempts), "5", 1, 100,
 	  "Attempts before a failing job is parked in the dead-letter stream." },
@@ -145,6 +175,30 @@ static int conf_parse_size(const char *v, long long *out)
 	return 0;
 }
 
+/* Seconds from "90", "90s", "5m", "12h" or "30d". */
+static int conf_parse_duration(const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || n < 0 || n > 10LL * 365 * 86400)
+		return -1;
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		n *= 60, end++;
+	else if (*end == 'h')
+		n *= 3600, end++;
+	else if (*end == 'd')
+		n *= 86400, end++;
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
 /*
  * Set one key from its text form. Returns 0, or -1 with a message in err
  * naming where the value came from (origin) and what was expected.
@@ -176,6 +230,10 @@ static int conf_set(struct conf *c, const struct conf_key *k, const char *value,
 		if (conf_parse_size(value, &n) < 0)
 			goto bad;
 		break;
+	case CONF_DURATION:
+		if (conf_parse_duration(value, &n) < 0)
+			goto bad;
+		break;
 	case CONF_MODE:
 		errno = 0;
 		n = strtoll(value, &end, 8);
@@ -196,6 +254,7 @@ static int conf_set(struct conf *c, const struct conf_key *k, const char *value,
 bad:
 	buf_printf(err, "%s: [%s] %s = %s is not a valid %s", origin, k->section, k->key, value,
 		   k->type == CONF_SIZE ? "size (like 512K or 16M)" :
+		   k->type == CONF_DURATION ? "duration (like 30s, 5m, 12h or 30d)" :
 		   k->type == CONF_MODE ? "octal mode" : "integer");
 	return -1;
 }

@@ -53,6 +53,21 @@ struct conf {
 	int max_form_fields;
 	size_t max_field_bytes;
 	int max_upload_files;
+	int login_ip_limit;
+	int login_ip_window;
+	int login_account_limit;
+	int login_account_window;
+	int signup_ip_limit;
+	int signup_ip_window;
+	/* [security] */
+	int session_idle;
+	int session_lifetime;
+	int remember_idle;
+	int remember_lifetime;
+	int argon2_ops;
+	size_t argon2_memory;
+	int password_signup;
+	char *common_passwords;
 	/* [jobs] */
 	char *jobs_stream;
 	int jobs_max_attempts;

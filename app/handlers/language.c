@@ -5,26 +5,11 @@
 #include "core/arena.h"
 #include "core/conf.h"
 #include "http/request.h"
+#include "http/url.h"
 #include "i18n/i18n.h"
 #include "view/page.h"
 #include "web/app.h"
 #include "core/banned.h"
-
-/*
- * Only a local absolute path may be a redirect target: "//host" and
- * "/\host" are other sites to browsers, so they are refused.
- */
-static bool language_local_path(struct str p)
-{
-	if (p.len == 0 || p.len > 2048 || p.ptr[0] != '/')
-		return false;
-	if (p.len > 1 && (p.ptr[1] == '/' || p.ptr[1] == '\\'))
-		return false;
-	for (size_t i = 0; i < p.len; i++)
-		if ((unsigned char)p.ptr[i] < 0x20 || p.ptr[i] == 0x7f)
-			return false;
-	return true;
-}
 
 int language_set(struct request *r)
 {
@@ -47,7 +32,7 @@ int language_set(struct request *r)
 					 chosen, c->secure ? "; Secure" : ""));
 	response_header_add(&r->res, "Location",
 			    arena_printf(r->arena, "%s%.*s", c->base_url,
-					 language_local_path(back) ? (int)back.len : 1,
-					 language_local_path(back) ? back.ptr : "/"));
+					 url_is_local_path(back) ? (int)back.len : 1,
+					 url_is_local_path(back) ? back.ptr : "/"));
 	return 303;
 }

@@ -20,6 +20,7 @@ struct app;
 struct arena;
 struct route;
 struct session;
+struct user;
 
 #define REQUEST_MAX_PARAMS 8
 
@@ -49,8 +50,11 @@ struct request {
 	size_t nparams;
 	bool is_api;
 
-	/* Filled by later middleware (authentication, language). */
+	/* Filled by the middleware: who is asking, in which language, and
+	 * the CSRF token their forms must carry. */
 	struct session *session;
+	struct user *user;
+	const char *csrf_token;
 	const char *lang;
 
 	struct response res;

@@ -8,6 +8,7 @@
 #include "http/request.h"
 #include "i18n/i18n.h"
 #include "view/tpl.h"
+#include "store/users.h"
 #include "web/app.h"
 #include "core/banned.h"
 
@@ -16,7 +17,7 @@ static void page_json_put(void *p)
 	json_object_put(p);
 }
 
-static const struct i18n *page_catalog(struct request *r)
+const struct i18n *page_catalog(struct request *r)
 {
 	return i18n_set_get(r->app->i18n, r->lang ? r->lang : r->app->conf->default_language);
 }
@@ -24,6 +25,12 @@ static const struct i18n *page_catalog(struct request *r)
 const char *page_t(struct request *r, const char *msgid)
 {
 	return i18n_gettext(page_catalog(r), msgid);
+}
+
+const char *page_avatar_url(struct request *r, const char *hash)
+{
+	return arena_printf(r->arena, "%s/%.2s/%.2s/%s-thumb.webp", r->app->conf->media_url, hash,
+			    hash + 2, hash);
 }
 
 struct json_object *page_model(struct request *r, const char *title)
@@ -39,6 +46,19 @@ struct json_object *page_model(struct request *r, const char *title)
 	json_object_object_add(m, "base_url", json_object_new_string(c->base_url));
 	if (title)
 		json_object_object_add(m, "title", json_object_new_string(title));
+	if (r->user) {
+		struct json_object *u = json_object_new_object();
+
+		json_object_object_add(u, "id", json_object_new_int64((int64_t)r->user->id));
+		json_object_object_add(u, "username", json_object_new_string(r->user->username));
+		json_object_object_add(u, "display_name", json_object_new_string(r->user->display_name));
+		if (r->user->avatar_hash)
+			json_object_object_add(u, "avatar_url",
+					       json_object_new_string(page_avatar_url(r, r->user->avatar_hash)));
+		json_object_object_add(u, "is_moderator", json_object_new_boolean(user_is_moderator(r->user)));
+		json_object_object_add(m, "user", u);
+		json_object_object_add(m, "csrf_token", json_object_new_string(r->csrf_token));
+	}
 	return m;
 }
 

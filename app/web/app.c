@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/password.h"
 #include "i18n/i18n.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -28,6 +29,11 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 		return -1;
 	}
 	if (i18n_set_load(conf->locale_dir, &app->i18n, msg, sizeof(msg)) < 0) {
+		buf_puts(err, msg);
+		return -1;
+	}
+	app->pw = pw_policy_load(conf->common_passwords, msg, sizeof(msg));
+	if (!app->pw) {
 		buf_puts(err, msg);
 		return -1;
 	}
@@ -65,6 +71,7 @@ void app_release(struct app *app)
 	app_disconnect(app);
 	tpl_set_free(app->tpl);
 	i18n_set_free(app->i18n);
+	pw_policy_free(app->pw);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

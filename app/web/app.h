@@ -8,6 +8,7 @@
 struct conf;
 struct db;
 struct i18n_set;
+struct pw_policy;
 struct rds;
 struct tpl_set;
 
@@ -15,6 +16,7 @@ struct app {
 	struct conf *conf;
 	struct tpl_set *tpl;
 	struct i18n_set *i18n;
+	struct pw_policy *pw;
 	long migrations_latest;
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;

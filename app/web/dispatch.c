@@ -9,6 +9,7 @@
 #include "http/request.h"
 #include "view/page.h"
 #include "web/app.h"
+#include "web/auth.h"
 #include "web/metrics.h"
 #include "web/middleware.h"
 #include "web/router.h"
@@ -38,13 +39,15 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 
 	status = req_parse(&r);
 	if (!status)
+		auth_load(&r);
+	if (!status)
 		status = route_match(&r, &allow);
 	if (status == 405 && allow)
 		response_header_add(&r.res, "Allow", allow);
-	if (r.method && r.path.ptr)
-		middleware_language(&r);
 	if (!status)
 		status = middleware_before(&r);
+	if (r.method && r.path.ptr)
+		middleware_language(&r);
 	if (!status)
 		status = r.route->handler(&r);
 	if (status >= 400 && r.res.body.len == 0)

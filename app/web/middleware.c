@@ -6,7 +6,9 @@
 #include "core/conf.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "store/users.h"
 #include "web/app.h"
+#include "web/auth.h"
 #include "web/router.h"
 #include "core/banned.h"
 
@@ -32,12 +34,21 @@ void middleware_language(struct request *r)
 		return;
 	}
 	chosen = middleware_lang_choice(http_kv_get(&r->cookies, "lang"));
+	if (!chosen && r->user && r->user->language)
+		chosen = middleware_lang_choice(str_from(r->user->language));
 	r->lang = i18n_negotiate(req_env(r, "HTTP_ACCEPT_LANGUAGE"), chosen, c->default_language);
 }
 
 int middleware_before(struct request *r)
 {
+	int status;
+
 	if (req_is_safe_method(r))
 		return 0;
-	return req_read_body(r, (r->route->flags & ROUTE_UPLOAD) != 0);
+	status = req_read_body(r, (r->route->flags & ROUTE_UPLOAD) != 0);
+	if (status)
+		return status;
+	if (r->route->flags & ROUTE_NO_CSRF)
+		return 0;
+	return auth_check_csrf(r);
 }

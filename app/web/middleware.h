@@ -6,10 +6,11 @@
  */
 struct request;
 
-/* Choose r->lang: ?lang=, then the lang cookie, then Accept-Language,
- * then the instance default. A ?lang= choice is remembered in a cookie. */
+/* Choose r->lang: ?lang=, then the lang cookie, then the user's setting,
+ * then Accept-Language, then the instance default. A ?lang= choice is remembered in a cookie. */
 void middleware_language(struct request *r);
-/* Read the body of unsafe methods under the route's limits. */
+/* Load the session, read the body of unsafe methods under the route's
+ * limits, and check CSRF on them. */
 int middleware_before(struct request *r);
 
 #endif

@@ -4,6 +4,10 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { base } = require('./lib/stack');
 
+// Anonymous forms carry a token equal to their bb_csrf cookie.
+const TOKEN = 'A'.repeat(43);
+const withCsrf = (headers) => ({ Cookie: `bb_csrf=${TOKEN}`, ...headers });
+
 const securityHeaders = ['content-security-policy', 'x-content-type-options', 'referrer-policy'];
 
 function assertSecurityHeaders(res) {
@@ -87,7 +91,7 @@ test('HEAD is answered like GET without a body', async () => {
 test('POST /language sets the language cookie and redirects to a local path only', async () => {
   const form = (body) => fetch(`${base}/language`, {
     method: 'POST', redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body,
+    headers: withCsrf({ 'Content-Type': 'application/x-www-form-urlencoded' }), body: `csrf_token=${TOKEN}&${body}`,
   });
   let res = await form('lang=en&return_to=%2Fexplore');
   assert.equal(res.status, 303);
@@ -105,9 +109,11 @@ test('POST /language sets the language cookie and redirects to a local path only
 });
 
 test('bad bodies get a clear 4xx, never a 500', async () => {
-  const post = (headers, body) => fetch(`${base}/language`, { method: 'POST', redirect: 'manual', headers, body });
-  let res = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'lang=fr');
+  const post = (headers, body) => fetch(`${base}/language`, { method: 'POST', redirect: 'manual', headers: withCsrf(headers), body });
+  let res = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, `csrf_token=${TOKEN}&lang=fr`);
   assert.equal(res.status, 422);
+  res = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'lang=en');
+  assert.equal(res.status, 403, 'no CSRF token, no change');
   res = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'lang=%zz');
   assert.equal(res.status, 400, 'a broken escape is malformed');
   res = await post({ 'Content-Type': 'application/x-www-form-urlencoded' }, 'lang=%ff%fe');

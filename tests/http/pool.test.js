@@ -69,18 +69,19 @@ test('SIGTERM lets the request in flight finish, then every process exits', asyn
   assert.equal(workers.length, 2);
 
   // A form post whose body arrives in two pieces, with SIGTERM in between.
-  const body = 'lang=en&return_to=%2Fslow';
+  const token = 'B'.repeat(43);
+  const body = `csrf_token=${token}&lang=en&return_to=%2Fslow`;
   const req = fcgi.open(address, {
     method: 'POST', path: '/language', contentLength: body.length,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `bb_csrf=${token}` },
   });
-  req.send(body.slice(0, 10));
+  req.send(body.slice(0, 30));
   await sleep(300);
   const exited = new Promise((resolve) => pool.on('exit', (code, signal) => resolve({ code, signal })));
   const t0 = Date.now();
   pool.kill('SIGTERM');
   await sleep(300);
-  req.send(body.slice(10));
+  req.send(body.slice(30));
   req.end();
   const res = await req.response;
   assert.equal(res.status, 303, 'the request in flight completed');

@@ -42,7 +42,7 @@ function parseResponse(buf) {
 
 // Open a request; returns { send(chunk), end(), response: Promise }.
 // address: { path } for a unix socket or { host, port }.
-function open(address, { method = 'GET', path = '/', query = '', headers = {}, contentLength = 0 } = {}) {
+function open(address, { method = 'GET', path = '/', query = '', headers = {}, contentLength = 0, remoteAddr = '127.0.0.1' } = {}) {
   const sock = net.connect(address);
   const chunks = [];
   const response = new Promise((resolve, reject) => {
@@ -65,7 +65,7 @@ function open(address, { method = 'GET', path = '/', query = '', headers = {}, c
   const params = {
     REQUEST_METHOD: method, DOCUMENT_URI: path, SCRIPT_NAME: path, QUERY_STRING: query,
     REQUEST_URI: query ? `${path}?${query}` : path, SERVER_PROTOCOL: 'HTTP/1.1',
-    REMOTE_ADDR: '127.0.0.1', CONTENT_LENGTH: String(contentLength),
+    REMOTE_ADDR: remoteAddr, CONTENT_LENGTH: String(contentLength),
   };
   for (const [k, v] of Object.entries(headers)) {
     const key = k.toLowerCase() === 'content-type' ? 'CONTENT_TYPE' : `HTTP_${k.toUpperCase().replace(/-/g, '_')}`;

@@ -1,0 +1,137 @@
+#include "store/users.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "core/banned.h"
+
+#define USERS_COLUMNS                                                                       \
+	"id, username, email, password_hash, display_name, bio, role, language, avatar_hash, " \
+	"posts_count, followers_count, following_count, "                                     \
+	"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+static void users_from_row(const struct db_rows *rows, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_cell_u64(rows, 0, 0);
+	u->username = db_cell(rows, 0, 1)->ptr;
+	u->email = db_cell(rows, 0, 2)->ptr;
+	u->password_hash = db_cell(rows, 0, 3)->ptr;
+	u->display_name = db_cell(rows, 0, 4)->ptr;
+	u->bio = db_cell(rows, 0, 5)->ptr;
+	u->role = db_cell(rows, 0, 6)->ptr;
+	u->language = db_cell(rows, 0, 7)->ptr;
+	u->avatar_hash = db_cell(rows, 0, 8)->ptr;
+	u->posts_count = db_cell_u64(rows, 0, 9);
+	u->followers_count = db_cell_u64(rows, 0, 10);
+	u->following_count = db_cell_u64(rows, 0, 11);
+	u->created_at = db_cell(rows, 0, 12)->ptr;
+	/* DATE_FORMAT's %f gives microseconds; the API wants milliseconds. */
+	if (u->created_at && strlen(u->created_at) == 27) {
+		u->created_at[23] = 'Z';
+		u->created_at[24] = '\0';
+	}
+}
+
+static int users_one(struct db *db, struct arena *a, struct user *out, int rc, struct db_rows *rows)
+{
+	(void)db;
+	(void)a;
+	if (rc != DB_OK)
+		return rc;
+	if (rows->nrows == 0)
+		return USERS_NOT_FOUND;
+	users_from_row(rows, out);
+	return DB_OK;
+}
+
+int users_find_by_id(struct db *db, struct arena *a, unsigned long long id, struct user *out)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE id = ?", "u", id);
+
+	return users_one(db, a, out, rc, &rows);
+}
+
+int users_find_by_username(struct db *db, struct arena *a, const char *username, struct user *out)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE username = ?",
+			  "s", username);
+
+	return users_one(db, a, out, rc, &rows);
+}
+
+int users_find_by_login(struct db *db, struct arena *a, const char *login, struct user *out)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (strchr(login, '@'))
+		rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE email = ?",
+			      "s", login);
+	else
+		rc = db_query(db, a, &rows, 1,
+			      "SELECT " USERS_COLUMNS " FROM users WHERE username = ?", "s", login);
+	return users_one(db, a, out, rc, &rows);
+}
+
+int users_create(struct db *db, const char *username, const char *email, const char *hash,
+		 unsigned long long *id, const char **taken)
+{
+	int rc = db_exec(db,
+			 "INSERT INTO users (username, email, password_hash, display_name) "
+			 "VALUES (?, ?, ?, ?)",
+			 NULL, id, "ssss", username, email, hash, username);
+
+	if (rc == DB_DUPLICATE && taken)
+		*taken = strstr(db_error(db), "users_email") ? "email" : "username";
+	return rc;
+}
+
+int users_update_profile(struct db *db, unsigned long long id, const char *display_name,
+			 const char *bio)
+{
+	return db_exec(db, "UPDATE users SET display_name = ?, bio = ? WHERE id = ?", NULL, NULL,
+		       "ssu", display_name, bio, id);
+}
+
+int users_update_avatar(struct db *db, unsigned long long id, const char *avatar_hash)
+{
+	return db_exec(db, "UPDATE users SET avatar_hash = ? WHERE id = ?", NULL, NULL, "su",
+		       avatar_hash, id);
+}
+
+int users_update_password(struct db *db, unsigned long long id, const char *hash)
+{
+	return db_exec(db, "UPDATE users SET password_hash = ? WHERE id = ?", NULL, NULL, "su", hash,
+		       id);
+}
+
+int users_update_email(struct db *db, unsigned long long id, const char *email)
+{
+	return db_exec(db, "UPDATE users SET email = ? WHERE id = ?", NULL, NULL, "su", email, id);
+}
+
+int users_update_language(struct db *db, unsigned long long id, const char *language)
+{
+	return db_exec(db, "UPDATE users SET language = ? WHERE id = ?", NULL, NULL, "su", language,
+		       id);
+}
+
+int users_set_role(struct db *db, const char *username, const char *role)
+{
+	unsigned long long affected = 0;
+	int rc = db_exec(db, "UPDATE users SET role = ? WHERE username = ?", &affected, NULL, "ss",
+			 role, username);
+
+	if (rc == DB_OK && affected == 0)
+		return USERS_NOT_FOUND;
+	return rc;
+}
+
+int users_delete(struct db *db, unsigned long long id)
+{
+	return db_exec(db, "DELETE FROM users WHERE id = ?", NULL, NULL, "u", id);
+}

@@ -1,0 +1,54 @@
+#ifndef BB_USERS_H
+#define BB_USERS_H
+/*
+ * The users table. Strings in struct user live in the arena given to the
+ * lookup. Usernames and emails are unique case-insensitively (the
+ * columns' collation), so lookups ignore case too.
+ */
+#include <stdbool.h>
+
+#include "store/db.h"
+
+struct arena;
+
+#define USERS_NOT_FOUND 1
+
+struct user {
+	unsigned long long id;
+	char *username;
+	char *email;
+	char *password_hash; /* NULL for accounts that log in elsewhere only */
+	char *display_name;
+	char *bio;
+	char *role; /* "user", "moderator", "admin" */
+	char *language; /* NULL: follow the browser */
+	char *avatar_hash; /* NULL: no avatar */
+	unsigned long long posts_count, followers_count, following_count;
+	char *created_at;
+};
+
+static inline bool user_is_moderator(const struct user *u)
+{
+	return u && u->role && (u->role[0] == 'm' || u->role[0] == 'a');
+}
+
+/* DB_OK and *id, DB_DUPLICATE when the username or email is taken (which
+ * one in *taken: "username" or "email"), or another DB_ status. */
+int users_create(struct db *db, const char *username, const char *email, const char *hash,
+		 unsigned long long *id, const char **taken);
+/* DB_OK, USERS_NOT_FOUND, or a DB_ error. */
+int users_find_by_id(struct db *db, struct arena *a, unsigned long long id, struct user *out);
+int users_find_by_username(struct db *db, struct arena *a, const char *username, struct user *out);
+/* By username, or by email when login contains '@'. */
+int users_find_by_login(struct db *db, struct arena *a, const char *login, struct user *out);
+int users_update_profile(struct db *db, unsigned long long id, const char *display_name,
+			 const char *bio);
+int users_update_avatar(struct db *db, unsigned long long id, const char *avatar_hash);
+int users_update_password(struct db *db, unsigned long long id, const char *hash);
+/* DB_DUPLICATE when another account has the email. */
+int users_update_email(struct db *db, unsigned long long id, const char *email);
+int users_update_language(struct db *db, unsigned long long id, const char *language);
+int users_set_role(struct db *db, const char *username, const char *role);
+int users_delete(struct db *db, unsigned long long id);
+
+#endif

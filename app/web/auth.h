@@ -1,0 +1,35 @@
+#ifndef BB_AUTH_H
+#define BB_AUTH_H
+/*
+ * Who is asking: the session cookie is looked up in Redis and its user in
+ * MariaDB; and whether a state-changing request really comes from our own
+ * pages (the CSRF token, Origin and Sec-Fetch-Site).
+ *
+ * Logged-in forms carry the session's CSRF token. Anonymous forms (login,
+ * sign-up) carry a token that must equal an HttpOnly cookie set with the
+ * form, so a login cannot be forged from another site either.
+ */
+#include <stdbool.h>
+
+struct request;
+struct user;
+
+/* The session cookie's name: __Host-sid over https, sid otherwise. */
+const char *auth_cookie_name(const struct request *r);
+/* Attach r->session and r->user when the cookie names a live session. */
+void auth_load(struct request *r);
+/* The token forms must carry: the session's, or for a visitor the
+ * anonymous cookie's, minted (and the cookie set) on first use. */
+const char *auth_csrf_token(struct request *r);
+/* Unsafe methods from the browser: 0, or 403 after logging the reason. */
+int auth_check_csrf(struct request *r);
+/* Start a session for u (a fresh token: no fixation) and set its cookie. */
+int auth_login(struct request *r, struct user *u, bool remember);
+/* End the current session server-side and clear the cookie. */
+void auth_logout(struct request *r);
+/* 0 when logged in; otherwise a redirect to /login (pages) or 401 (API). */
+int auth_require(struct request *r);
+/* Log one security event as a JSON line (no secrets). */
+void auth_event(struct request *r, const char *event, unsigned long long uid, const char *detail);
+
+#endif

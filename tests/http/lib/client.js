@@ -1,0 +1,83 @@
+// A browser-like HTTP client for tests: keeps cookies, does not follow
+// redirects (tests look at them), and knows how to fill our forms,
+// including the CSRF token they carry.
+'use strict';
+const { base } = require('./stack');
+
+class Client {
+  constructor() { this.cookies = new Map(); }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  remember(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i).trim(), value = pair.slice(i + 1).trim();
+      if (/Max-Age=0/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async request(path, { method = 'GET', headers = {}, body } = {}) {
+    const res = await fetch(base + path, {
+      method, body, redirect: 'manual',
+      headers: { Cookie: this.cookieHeader(), ...headers },
+    });
+    this.remember(res);
+    res.body_text = await res.text();
+    return res;
+  }
+
+  get(path, headers) { return this.request(path, { headers }); }
+
+  // GET the page with the form, then POST fields plus its CSRF token.
+  async submit(formPath, action, fields, { headers = {}, token } = {}) {
+    let csrf = token;
+    if (csrf === undefined) {
+      const page = await this.get(formPath);
+      const m = page.body_text.match(/name="csrf_token" value="([^"]+)"/);
+      csrf = m ? m[1] : '';
+    }
+    const body = new URLSearchParams({ ...(csrf !== null ? { csrf_token: csrf } : {}), ...fields });
+    return this.request(action, {
+      method: 'POST', body: body.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    });
+  }
+
+  async csrf(path = '/settings') {
+    const page = await this.get(path);
+    const m = page.body_text.match(/name="csrf_token" value="([^"]+)"/);
+    return m ? m[1] : null;
+  }
+}
+
+let counter = 0;
+// A unique, valid username for a test.
+function uniqueName(prefix = 'u') {
+  counter += 1;
+  return `${prefix}${process.pid % 10000}_${Date.now() % 100000}_${counter}`.slice(0, 30);
+}
+
+const PASSWORD = 'gentle-meadow-lantern-42';
+
+// Sign up a new account; returns { client, username, email, password }.
+async function signup(prefix = 'u', password = PASSWORD) {
+  const client = new Client();
+  const username = uniqueName(prefix);
+  const email = `${username}@example.org`;
+  const res = await client.submit('/signup', '/signup', { username, email, password });
+  if (res.status !== 303) throw new Error(`signup failed: ${res.status} ${res.body_text.slice(0, 300)}`);
+  return { client, username, email, password };
+}
+
+async function login(login, password, extra = {}) {
+  const client = new Client();
+  const res = await client.submit('/login', '/login', { login, password, ...extra });
+  return { client, res };
+}
+
+module.exports = { Client, signup, login, uniqueName, PASSWORD };
