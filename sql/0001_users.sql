@@ -1,6 +1,6 @@
 -- Accounts. Usernames are unique case-insensitively: the column's
 -- collation (utf8mb4_unicode_ci) compares "Aya" and "aya" as equal.
-CREATE TABLE users (
+CREATE TABLE IF NOT EXISTS users (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   username VARCHAR(30) NOT NULL,
   email VARCHAR(254) NOT NULL,
@@ -17,5 +17,6 @@ CREATE TABLE users (
   updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   PRIMARY KEY (id),
   UNIQUE KEY users_username (username),
-  UNIQUE KEY users_email (email)
+  UNIQUE KEY users_email (email),
+  KEY users_avatar (avatar_hash)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

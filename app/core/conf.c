@@ -92,6 +92,9 @@ static const struct conf_key conf_keys[] = {
 	{ "media", "tmp_dir", CONF_STR, F(tmp_dir), "var/tmp", 0, 0,
 	  "Folder for uploads being received; on the same file system as root." },
 
+	{ "media", "quota_bytes", CONF_SIZE, F(quota_bytes), "1G", 1 * MIB, 1024LL * 1024 * MIB,
+	  "Most bytes of processed images one account may store." },
+
 	{ "limits", "max_body_bytes", CONF_SIZE, F(max_body_bytes), "64K", 1 * KIB, 64 * MIB,
 	  "Largest request body that is not a file upload." },
 	{ "limits", "max_upload_bytes", CONF_SIZE, F(max_upload_bytes), "16M", 1 * KIB, 1024 * MIB,
@@ -115,6 +118,11 @@ static const struct conf_key conf_keys[] = {
 	  "Sign-up attempts allowed per IP address per signup_ip_window." },
 	{ "limits", "signup_ip_window", CONF_DURATION, F(signup_ip_window), "30m", 1, 604800,
 	  "Window of signup_ip_limit." },
+
+	{ "limits", "upload_limit", CONF_INT, F(upload_limit), "30", 1, 1000000,
+	  "Image uploads allowed per account per upload_window." },
+	{ "limits", "upload_window", CONF_DURATION, F(upload_window), "30m", 1, 604800,
+	  "Window of upload_limit." },
 
 	{ "security", "session_idle", CONF_DURATION, F(session_idle), "12h", 60, 31536000,
 	  "A session not used for this long ends (without \"remember me\")." },

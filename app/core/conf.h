@@ -47,6 +47,7 @@ struct conf {
 	char *media_root;
 	char *media_url;
 	char *tmp_dir;
+	size_t quota_bytes;
 	/* [limits] */
 	size_t max_body_bytes;
 	size_t max_upload_bytes;
@@ -59,6 +60,8 @@ struct conf {
 	int login_account_window;
 	int signup_ip_limit;
 	int signup_ip_window;
+	int upload_limit;
+	int upload_window;
 	/* [security] */
 	int session_idle;
 	int session_lifetime;

@@ -1,38 +1,30 @@
 #include "handlers/profile.h"
 
-#include "web/app.h"
-
 #include "core/arena.h"
+#include "handlers/paging.h"
 #include "http/request.h"
+#include "store/posts.h"
 #include "store/users.h"
+#include "view/models.h"
 #include "view/page.h"
+#include "web/app.h"
 #include "core/banned.h"
 
-/* The public fields of an account for templates; never email or role. */
-struct json_object *profile_account_json(struct request *r, const struct user *u)
-{
-	struct json_object *a = json_object_new_object();
-
-	json_object_object_add(a, "id", json_object_new_int64((int64_t)u->id));
-	json_object_object_add(a, "username", json_object_new_string(u->username));
-	json_object_object_add(a, "display_name",
-			       json_object_new_string(u->display_name[0] ? u->display_name : u->username));
-	json_object_object_add(a, "bio", json_object_new_string(u->bio));
-	if (u->avatar_hash)
-		json_object_object_add(a, "avatar_url", json_object_new_string(page_avatar_url(r, u->avatar_hash)));
-	json_object_object_add(a, "posts_count", json_object_new_int64((int64_t)u->posts_count));
-	json_object_object_add(a, "followers_count", json_object_new_int64((int64_t)u->followers_count));
-	json_object_object_add(a, "following_count", json_object_new_int64((int64_t)u->following_count));
-	return a;
-}
+#define PROFILE_PAGE 24
 
 int profile_show(struct request *r)
 {
 	struct str name = req_param(r, "username");
-	struct json_object *m;
+	struct json_object *m, *grid;
+	unsigned long long max_id;
+	struct post *posts;
 	struct user u;
+	size_t n = 0;
+	bool self;
 	int rc;
 
+	if (paging_max_id(r, &max_id) < 0)
+		return 400;
 	if (name.len < 1 || name.len > 30)
 		return 404;
 	rc = users_find_by_username(r->app->db, r->arena, name.ptr, &u);
@@ -40,12 +32,22 @@ int profile_show(struct request *r)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
+	self = r->user && r->user->id == u.id;
+	if (posts_by_user(r->app->db, r->arena, u.id, self, max_id, PROFILE_PAGE + 1, &posts, &n) != DB_OK)
+		return 503;
 	m = page_model(r, u.display_name[0] ? u.display_name : u.username);
-	json_object_object_add(m, "account", profile_account_json(r, &u));
-	json_object_object_add(m, "is_self", json_object_new_boolean(r->user && r->user->id == u.id));
+	json_object_object_add(m, "account", model_account(r, &u));
+	json_object_object_add(m, "is_self", json_object_new_boolean(self));
 	json_object_object_add(m, "nav", json_object_new_object());
-	if (r->user && r->user->id == u.id)
+	if (self)
 		json_object_object_add(json_object_object_get(m, "nav"), "profile", json_object_new_boolean(1));
-	json_object_object_add(m, "posts", json_object_new_array());
+	grid = json_object_new_array();
+	for (size_t i = 0; i < n && i < PROFILE_PAGE; i++)
+		json_object_array_add(grid, model_post(r, &posts[i]));
+	json_object_object_add(m, "posts", grid);
+	if (n > PROFILE_PAGE)
+		json_object_object_add(m, "older_url",
+				       json_object_new_string(arena_printf(r->arena, "/@%s?max_id=%llu", u.username,
+									   posts[PROFILE_PAGE - 1].id)));
 	return page_render(r, 200, "pages/profile", m);
 }

@@ -2,11 +2,8 @@
 #define BB_HANDLERS_PROFILE_H
 struct request;
 
-int profile_show(struct request *r); /* GET /@:username */
-
-#include <json-c/json.h>
-struct user;
-/* The public fields of an account for templates; never email or role. */
-struct json_object *profile_account_json(struct request *r, const struct user *u);
+/* GET /@:username: the account and a grid of its posts, newest first,
+ * paginated by ?max_id= (the author also sees posts under review). */
+int profile_show(struct request *r);
 
 #endif

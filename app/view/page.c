@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "view/models.h"
 #include "view/tpl.h"
 #include "store/users.h"
 #include "web/app.h"
@@ -25,12 +26,6 @@ const struct i18n *page_catalog(struct request *r)
 const char *page_t(struct request *r, const char *msgid)
 {
 	return i18n_gettext(page_catalog(r), msgid);
-}
-
-const char *page_avatar_url(struct request *r, const char *hash)
-{
-	return arena_printf(r->arena, "%s/%.2s/%.2s/%s-thumb.webp", r->app->conf->media_url, hash,
-			    hash + 2, hash);
 }
 
 struct json_object *page_model(struct request *r, const char *title)
@@ -54,7 +49,7 @@ struct json_object *page_model(struct request *r, const char *title)
 		json_object_object_add(u, "display_name", json_object_new_string(r->user->display_name));
 		if (r->user->avatar_hash)
 			json_object_object_add(u, "avatar_url",
-					       json_object_new_string(page_avatar_url(r, r->user->avatar_hash)));
+					       json_object_new_string(model_media_url(r, r->user->avatar_hash, "thumb")));
 		json_object_object_add(u, "is_moderator", json_object_new_boolean(user_is_moderator(r->user)));
 		json_object_object_add(m, "user", u);
 		json_object_object_add(m, "csrf_token", json_object_new_string(r->csrf_token));

@@ -22,8 +22,6 @@ int page_render(struct request *r, int status, const char *template, struct json
 int page_json(struct request *r, int status, struct json_object *obj);
 /* The error response for status: JSON for the API, the error page else. */
 void page_error(struct request *r, int status);
-/* URL of the avatar image stored under hash. */
-const char *page_avatar_url(struct request *r, const char *hash);
 struct i18n;
 /* The catalog of the request's language. */
 const struct i18n *page_catalog(struct request *r);

@@ -6,7 +6,9 @@
 #include "core/buf.h"
 #include "core/conf.h"
 #include "core/password.h"
+#include "core/log.h"
 #include "i18n/i18n.h"
+#include "media/image.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/rds.h"
@@ -52,6 +54,9 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 
 void app_connect(struct app *app)
 {
+	/* libvips starts threads, so it is started in each process. */
+	if (img_init("beaubelle") < 0)
+		log_error("event=image_init_failed");
 	if (!app->db)
 		app->db = db_open(app->conf, false, NULL);
 	if (!app->rds)

@@ -8,6 +8,7 @@
 #include "handlers/home.h"
 #include "handlers/language.h"
 #include "handlers/accounts.h"
+#include "handlers/posts.h"
 #include "handlers/profile.h"
 #include "handlers/settings.h"
 #include "core/banned.h"
@@ -34,6 +35,11 @@ const struct route routes[] = {
 	{ "GET", "/settings/delete", settings_delete_form, 0 },
 	{ "POST", "/settings/delete", settings_delete, 0 },
 	{ "GET", "/@:username", profile_show, 0 },
+	{ "GET", "/new", posts_compose, 0 },
+	{ "POST", "/new", posts_create_form, ROUTE_UPLOAD },
+	{ "GET", "/p/:id", posts_show, 0 },
+	{ "GET", "/p/:id/delete", posts_delete_confirm, 0 },
+	{ "POST", "/p/:id/delete", posts_delete_form, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

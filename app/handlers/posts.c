@@ -1,0 +1,257 @@
+#include "handlers/posts.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "handlers/form.h"
+#include "handlers/uploads.h"
+#include "http/request.h"
+#include "i18n/i18n.h"
+#include "store/attachments.h"
+#include "store/jobs_store.h"
+#include "store/posts.h"
+#include "store/users.h"
+#include "view/models.h"
+#include "view/page.h"
+#include "view/richtext.h"
+#include "web/app.h"
+#include "web/auth.h"
+#include "core/banned.h"
+
+#define POSTS_MAX_TAGS 30
+
+static int posts_redirect(struct request *r, const char *path)
+{
+	response_header_add(&r->res, "Location", arena_printf(r->arena, "%s%s", r->app->conf->base_url, path));
+	return 303;
+}
+
+/* A fresh key per rendered form: a double submit of the same form (or
+ * a retry after a timeout) makes one post, not two. */
+static const char *posts_new_key(struct request *r)
+{
+	unsigned char raw[16];
+	char *hex = arena_alloc(r->arena, sizeof(raw) * 2 + 1);
+
+	randombytes_buf(raw, sizeof(raw));
+	if (hex)
+		sodium_bin2hex(hex, sizeof(raw) * 2 + 1, raw, sizeof(raw));
+	return hex ? hex : "";
+}
+
+static int posts_render_compose(struct request *r, int status, struct form *f, const char *key)
+{
+	struct json_object *m = page_model(r, page_t(r, N_("New post")));
+
+	json_object_object_add(m, "nav", json_object_new_object());
+	json_object_object_add(json_object_object_get(m, "nav"), "new", json_object_new_boolean(1));
+	json_object_object_add(m, "idempotency_key", json_object_new_string(key ? key : posts_new_key(r)));
+	if (f)
+		form_to_model(f, m);
+	return page_render(r, status, "pages/new", m);
+}
+
+int posts_compose(struct request *r)
+{
+	int rc = auth_require(r);
+
+	return rc ? rc : posts_render_compose(r, 200, NULL, NULL);
+}
+
+struct posts_tags {
+	const char *tags[POSTS_MAX_TAGS];
+	size_t lens[POSTS_MAX_TAGS];
+	size_t n;
+};
+
+static void posts_collect_tag(void *ud, const char *tag, size_t n)
+{
+	struct posts_tags *t = ud;
+
+	if (t->n < POSTS_MAX_TAGS) {
+		t->tags[t->n] = tag;
+		t->lens[t->n] = n;
+		t->n++;
+	}
+}
+
+/* A key a client may choose: 1-64 characters of [A-Za-z0-9_-]. */
+static bool posts_key_valid(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      (k[i] >= '0' && k[i] <= '9') || k[i] == '_' || k[i] == '-'))
+			return false;
+	return true;
+}
+
+int posts_create_form(struct request *r)
+{
+	const struct conf *c = r->app->conf;
+	struct multipart_file *file;
+	struct img_result img;
+	struct post_new p;
+	struct posts_tags tags = { .n = 0 };
+	const char *caption, *alt, *key, *message = NULL;
+	unsigned long long id = 0;
+	bool existed = false;
+	struct form f;
+	int rc = auth_require(r);
+
+	if (rc)
+		return rc;
+	form_init(&f, r);
+	caption = form_text(&f, "caption", 500, false);
+	alt = form_text(&f, "alt", 1500, false);
+	key = form_text(&f, "idempotency_key", 64, false);
+	form_keep(&f, "caption", caption);
+	form_keep(&f, "alt", alt);
+	if (http_kv_get(&r->form, "sensitive").ptr)
+		form_keep(&f, "sensitive", "1");
+	if (key[0] && !posts_key_valid(key))
+		key = "";
+	file = uploads_file(r, "image");
+	if (!file)
+		form_fail(&f, "image", N_("Choose an image to post."));
+	if (f.failed)
+		return posts_render_compose(r, 422, &f, key[0] ? key : NULL);
+	rc = uploads_image(r, file, &img, &message);
+	if (rc) {
+		form_fail(&f, "image", message);
+		return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
+	}
+	richtext_hashtags(caption, strlen(caption), POSTS_MAX_TAGS, posts_collect_tag, &tags);
+	memset(&p, 0, sizeof(p));
+	p.user_id = r->user->id;
+	p.caption = caption;
+	p.sensitive = http_kv_get(&r->form, "sensitive").ptr != NULL;
+	p.approved = strcmp(c->moderation_mode, "off") == 0;
+	p.idempotency_key = key[0] ? key : NULL;
+	p.tags = tags.tags;
+	p.tag_lens = tags.lens;
+	p.ntags = tags.n;
+	p.media.sha256 = img.hash;
+	p.media.format = (char *)img_format_name(img.format);
+	p.media.width = img.width;
+	p.media.height = img.height;
+	p.media.frames = img.frames;
+	p.media.feed_width = img.variants[1].width;
+	p.media.feed_height = img.variants[1].height;
+	p.media.thumb_width = img.variants[2].width;
+	p.media.thumb_height = img.variants[2].height;
+	p.media.blurhash = img.blurhash;
+	p.media.description = (char *)alt;
+	p.media_bytes = uploads_bytes(&img);
+	rc = posts_create(r->app->db, &p, &id, &existed);
+	if (rc != DB_OK) {
+		uploads_forget(r, img.hash);
+		return rc == DB_UNAVAILABLE ? 503 : 500;
+	}
+	if (existed) {
+		/* The same form again: its first submission made the post. */
+		uploads_forget(r, img.hash);
+	} else {
+		auth_event(r, "post_created", r->user->id, NULL);
+		if (!p.approved &&
+		    jobs_store_enqueue(r->app->rds, c->jobs_stream, "moderate",
+				       arena_printf(r->arena, "%llu", id)) < 0)
+			log_warn("event=enqueue_failed kind=moderate post_id=%llu", id);
+	}
+	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
+}
+
+/* Load the post of the :id parameter that the viewer may see. Others
+ * than the author and moderators see approved posts only: anything else
+ * is a 404, as if it did not exist. */
+static int posts_load_visible(struct request *r, struct post *p)
+{
+	unsigned long long id;
+	int rc;
+
+	if (str_to_u64(req_param(r, "id"), &id) < 0)
+		return 404;
+	rc = posts_find(r->app->db, r->arena, id, p);
+	if (rc == POSTS_NOT_FOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 503;
+	if (strcmp(p->state, "approved") == 0)
+		return 0;
+	if (r->user && (r->user->id == p->user_id || user_is_moderator(r->user)) &&
+	    strcmp(p->state, "removed") != 0)
+		return 0;
+	return 404;
+}
+
+int posts_show(struct request *r)
+{
+	struct json_object *m;
+	struct post p;
+	int rc = posts_load_visible(r, &p);
+
+	if (rc)
+		return rc;
+	m = page_model(r, p.display_name[0] ? p.display_name : p.username);
+	json_object_object_add(m, "post", model_post(r, &p));
+	return page_render(r, 200, "pages/post", m);
+}
+
+int posts_delete_confirm(struct request *r)
+{
+	struct json_object *m, *o;
+	struct post p;
+	int rc = auth_require(r);
+
+	if (rc)
+		return rc;
+	rc = posts_load_visible(r, &p);
+	if (rc)
+		return rc;
+	if (p.user_id != r->user->id && !user_is_moderator(r->user))
+		return 403;
+	m = page_model(r, page_t(r, N_("Delete post")));
+	o = model_post(r, &p);
+	json_object_object_add(m, "post", o);
+	return page_render(r, 200, "pages/post-delete", m);
+}
+
+int posts_delete_form(struct request *r)
+{
+	struct post p;
+	char *hash = NULL;
+	int rc = auth_require(r);
+
+	if (rc)
+		return rc;
+	rc = posts_load_visible(r, &p);
+	if (rc)
+		return rc;
+	if (p.user_id == r->user->id) {
+		rc = posts_delete(r->app->db, r->arena, p.id, &hash);
+		if (rc == DB_OK)
+			uploads_forget(r, hash);
+	} else if (user_is_moderator(r->user)) {
+		/* A moderator's removal keeps the row for the record and the
+		 * author's appeal, but the image stops being served. */
+		rc = posts_remove(r->app->db, p.id, N_("Removed by a moderator."));
+		if (rc == DB_OK && attach_hash_shared(r->app->db, p.media.sha256, p.media.id) == 0 &&
+		    media_store_remove(r->app->conf->media_root, p.media.sha256) != 0)
+			log_warn("event=media_remove_failed post_id=%llu", p.id);
+	} else {
+		return 403;
+	}
+	if (rc == POSTS_NOT_FOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 503;
+	auth_event(r, p.user_id == r->user->id ? "post_deleted" : "post_removed", r->user->id,
+		   arena_printf(r->arena, "post %llu", p.id));
+	return posts_redirect(r, arena_printf(r->arena, "/@%s", r->user->id == p.user_id ? r->user->username : p.username));
+}

@@ -1,0 +1,12 @@
+#ifndef BB_HANDLERS_POSTS_H
+#define BB_HANDLERS_POSTS_H
+/* Posting an image, the post page, and deleting. */
+struct request;
+
+int posts_compose(struct request *r);        /* GET /new */
+int posts_create_form(struct request *r);    /* POST /new */
+int posts_show(struct request *r);           /* GET /p/:id */
+int posts_delete_confirm(struct request *r); /* GET /p/:id/delete */
+int posts_delete_form(struct request *r);    /* POST /p/:id/delete */
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef BB_ATTACHMENTS_H
+#define BB_ATTACHMENTS_H
+/*
+ * Questions about stored images as a whole: how much a user stores (the
+ * quota), whether any row still uses a file hash (before deleting the
+ * files), and which hashes an account owns (when it is deleted).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+/* Total stored bytes of user's media. */
+int attach_bytes_of_user(struct db *db, unsigned long long user_id, unsigned long long *bytes);
+/* 1 when a media row or an avatar uses hash, 0 when none, or a DB_ error. */
+int attach_hash_in_use(struct db *db, const char *hash);
+/* As attach_hash_in_use(), not counting the media row except_media_id. */
+int attach_hash_shared(struct db *db, const char *hash, unsigned long long except_media_id);
+/* Hashes of the user's media and avatar (arena), at most max. */
+int attach_hashes_of_user(struct db *db, struct arena *a, unsigned long long user_id, char ***out,
+			  size_t *n, size_t max);
+
+#endif

@@ -1,0 +1,74 @@
+#ifndef BB_POSTS_H
+#define BB_POSTS_H
+/*
+ * Posts with their image and author, as pages and the API show them.
+ * A post and its media row are created in one transaction, with the
+ * hashtags and the author's count, so a failure leaves nothing behind.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/db.h"
+
+struct arena;
+
+#define POSTS_NOT_FOUND 1
+
+struct post_media {
+	unsigned long long id;
+	char *sha256;
+	char *format;
+	int width, height, frames;
+	int feed_width, feed_height, thumb_width, thumb_height;
+	char *blurhash;
+	char *description;
+};
+
+struct post {
+	unsigned long long id;
+	unsigned long long user_id;
+	char *caption;
+	bool sensitive;
+	char *state;        /* pending, approved, rejected, review, removed */
+	char *state_reason; /* NULL unless rejected or removed */
+	unsigned long long likes_count, superlikes_count, reposts_count;
+	char *created_at;   /* ISO 8601 UTC with milliseconds */
+	/* The author. */
+	char *username;
+	char *display_name;
+	char *avatar_hash;
+	struct post_media media;
+};
+
+/* What a new post is made of; the media fields come from the pipeline. */
+struct post_new {
+	unsigned long long user_id;
+	const char *caption;
+	bool sensitive;
+	bool approved; /* moderation off: visible at once */
+	const char *idempotency_key; /* NULL when none */
+	const char *const *tags;
+	const size_t *tag_lens;
+	size_t ntags;
+	struct post_media media;
+	unsigned long long media_bytes;
+};
+
+/* DB_OK with *id; when idempotency_key was used before by this user,
+ * DB_OK with *id of that post and *existed set. */
+int posts_create(struct db *db, const struct post_new *p, unsigned long long *id, bool *existed);
+/* DB_OK, POSTS_NOT_FOUND or a DB_ error. */
+int posts_find(struct db *db, struct arena *a, unsigned long long id, struct post *out);
+/*
+ * A user's posts, newest first, with id < max_id (0: from the newest),
+ * at most limit. Only approved ones unless include_hidden (the author).
+ */
+int posts_by_user(struct db *db, struct arena *a, unsigned long long user_id, bool include_hidden,
+		  unsigned long long max_id, size_t limit, struct post **out, size_t *n);
+/* Delete the post and its media row (and the author's count when it was
+ * approved). *sha256 (arena) gets the image's hash for file clean-up. */
+int posts_delete(struct db *db, struct arena *a, unsigned long long id, char **sha256);
+/* Mark removed by a moderator: hidden from everyone but kept for the record. */
+int posts_remove(struct db *db, unsigned long long id, const char *reason);
+
+#endif

@@ -1,0 +1,124 @@
+#include "view/models.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/conf.h"
+#include "http/request.h"
+#include "i18n/i18n.h"
+#include "store/posts.h"
+#include "store/users.h"
+#include "view/page.h"
+#include "view/richtext.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+const char *model_media_url(struct request *r, const char *hash, const char *variant)
+{
+	return arena_printf(r->arena, "%s/%.2s/%.2s/%s-%s.webp", r->app->conf->media_url, hash, hash + 2,
+			    hash, variant);
+}
+
+static void model_str(struct json_object *o, const char *key, const char *value)
+{
+	json_object_object_add(o, key, json_object_new_string(value ? value : ""));
+}
+
+static void model_int(struct json_object *o, const char *key, long long v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+struct json_object *model_account(struct request *r, const struct user *u)
+{
+	struct json_object *a = json_object_new_object();
+
+	model_int(a, "id", (long long)u->id);
+	model_str(a, "username", u->username);
+	model_str(a, "display_name", u->display_name && u->display_name[0] ? u->display_name : u->username);
+	model_str(a, "bio", u->bio);
+	if (u->avatar_hash)
+		model_str(a, "avatar_url", model_media_url(r, u->avatar_hash, "thumb"));
+	model_int(a, "posts_count", (long long)u->posts_count);
+	model_int(a, "followers_count", (long long)u->followers_count);
+	model_int(a, "following_count", (long long)u->following_count);
+	return a;
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC). */
+static time_t model_time(const char *iso)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!iso || !strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+static struct json_object *model_image(struct request *r, const struct post *p)
+{
+	const struct post_media *m = &p->media;
+	struct json_object *img = json_object_new_object();
+	const char *thumb = model_media_url(r, m->sha256, "thumb");
+	const char *feed = model_media_url(r, m->sha256, "feed");
+	const char *orig = model_media_url(r, m->sha256, "orig");
+
+	model_str(img, "thumb_url", thumb);
+	model_str(img, "feed_url", feed);
+	model_str(img, "orig_url", orig);
+	/* Small images have sizes of equal width; list each width once. */
+	if (m->width > m->feed_width)
+		model_str(img, "srcset", arena_printf(r->arena, "%s %dw, %s %dw, %s %dw", thumb, m->thumb_width,
+							 feed, m->feed_width, orig, m->width));
+	else if (m->feed_width > m->thumb_width)
+		model_str(img, "srcset", arena_printf(r->arena, "%s %dw, %s %dw", thumb, m->thumb_width, feed,
+							 m->feed_width));
+	else
+		model_str(img, "srcset", arena_printf(r->arena, "%s %dw", feed, m->feed_width));
+	model_int(img, "width", m->feed_width);
+	model_int(img, "height", m->feed_height);
+	model_int(img, "thumb_width", m->thumb_width);
+	model_int(img, "thumb_height", m->thumb_height);
+	model_str(img, "blurhash", m->blurhash);
+	model_str(img, "alt", m->description);
+	return img;
+}
+
+struct json_object *model_post(struct request *r, const struct post *p)
+{
+	struct json_object *o = json_object_new_object(), *author = json_object_new_object();
+	struct buf html = BUF_INIT;
+	char when[64];
+	bool mine = r->user && r->user->id == p->user_id;
+
+	model_int(o, "id", (long long)p->id);
+	model_str(o, "url", arena_printf(r->arena, "%s/p/%llu", r->app->conf->base_url, p->id));
+	model_str(o, "caption", p->caption);
+	richtext_html(&html, p->caption, strlen(p->caption));
+	model_str(o, "caption_html", html.ptr ? html.ptr : "");
+	buf_release(&html);
+	json_object_object_add(o, "sensitive", json_object_new_boolean(p->sensitive));
+	model_str(o, "state", p->state);
+	json_object_object_add(o, "pending", json_object_new_boolean(strcmp(p->state, "approved") != 0));
+	if (p->state_reason)
+		model_str(o, "state_reason", page_t(r, p->state_reason));
+	model_int(o, "likes_count", (long long)p->likes_count);
+	model_int(o, "superlikes_count", (long long)p->superlikes_count);
+	model_int(o, "reposts_count", (long long)p->reposts_count);
+	model_str(o, "created_at", p->created_at);
+	i18n_format_reltime(page_catalog(r), model_time(p->created_at), time(NULL),
+			    r->lang && strcmp(r->lang, "ja") == 0 ? 9 * 3600 : 0, when, sizeof(when));
+	model_str(o, "created_ago", when);
+	model_str(author, "username", p->username);
+	model_str(author, "display_name", p->display_name && p->display_name[0] ? p->display_name : p->username);
+	if (p->avatar_hash)
+		model_str(author, "avatar_url", model_media_url(r, p->avatar_hash, "thumb"));
+	json_object_object_add(o, "author", author);
+	json_object_object_add(o, "image", model_image(r, p));
+	json_object_object_add(o, "mine", json_object_new_boolean(mine));
+	json_object_object_add(o, "can_delete", json_object_new_boolean(mine || user_is_moderator(r->user)));
+	return o;
+}
