@@ -45,6 +45,7 @@ int profile_show(struct request *r)
 	for (size_t i = 0; i < n && i < PROFILE_PAGE; i++)
 		json_object_array_add(grid, model_post(r, &posts[i]));
 	json_object_object_add(m, "posts", grid);
+	json_object_object_add(m, "has_posts", json_object_new_boolean(n > 0));
 	if (n > PROFILE_PAGE)
 		json_object_object_add(m, "older_url",
 				       json_object_new_string(arena_printf(r->arena, "/@%s?max_id=%llu", u.username,

@@ -10,6 +10,8 @@
 #include "core/password.h"
 #include "handlers/accounts.h"
 #include "handlers/form.h"
+#include "handlers/uploads.h"
+#include "store/attachments.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
 #include "store/sessions.h"
@@ -20,6 +22,7 @@
 #include "core/banned.h"
 
 #define SETTINGS_MAX_SESSIONS 50
+#define SETTINGS_MAX_FILES 100000
 
 static int settings_redirect(struct request *r, const char *path, const char *flash)
 {
@@ -88,7 +91,9 @@ int settings_profile_form(struct request *r)
 
 int settings_profile(struct request *r)
 {
-	const char *display_name, *bio, *language;
+	const char *display_name, *bio, *language, *old_avatar;
+	struct multipart_file *avatar;
+	struct img_result img;
 	struct form f;
 	int rc = auth_require(r);
 
@@ -104,6 +109,23 @@ int settings_profile(struct request *r)
 		form_fail(&f, "language", N_("Choose a language from the list."));
 	if (f.failed)
 		return settings_render_profile(r, 422, &f);
+	avatar = uploads_file(r, "avatar");
+	if (avatar) {
+		const char *message = NULL;
+
+		rc = uploads_image(r, avatar, &img, &message);
+		if (rc) {
+			form_fail(&f, "avatar", message);
+			return settings_render_profile(r, rc, &f);
+		}
+		old_avatar = r->user->avatar_hash;
+		if (users_update_avatar(r->app->db, r->user->id, img.hash) != DB_OK) {
+			uploads_forget(r, img.hash);
+			return 503;
+		}
+		if (old_avatar && strcmp(old_avatar, img.hash) != 0)
+			uploads_forget(r, old_avatar);
+	}
 	rc = users_update_profile(r->app->db, r->user->id, display_name, bio);
 	if (rc == DB_OK)
 		rc = users_update_language(r->app->db, r->user->id,
@@ -292,6 +314,8 @@ int settings_delete_form(struct request *r)
 int settings_delete(struct request *r)
 {
 	unsigned long long uid;
+	char **hashes = NULL;
+	size_t nhashes = 0;
 	struct form f;
 	int rc = auth_require(r);
 
@@ -301,9 +325,14 @@ int settings_delete(struct request *r)
 	if (!settings_password_ok(r, &f, "password"))
 		return settings_render_delete(r, 422, &f);
 	uid = r->user->id;
+	/* The files go after the rows, each only when nothing else uses it. */
+	if (attach_hashes_of_user(r->app->db, r->arena, uid, &hashes, &nhashes, SETTINGS_MAX_FILES) != DB_OK)
+		return 503;
 	rc = users_delete(r->app->db, uid);
 	if (rc != DB_OK)
 		return 503;
+	for (size_t i = 0; i < nhashes; i++)
+		uploads_forget(r, hashes[i]);
 	sess_destroy_all(r->app->rds, uid, NULL);
 	auth_event(r, "account_deleted", uid, NULL);
 	auth_logout(r);

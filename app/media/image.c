@@ -39,6 +39,10 @@ static int img_state;
  * feed size; the thumbnail is small enough to afford a little less. */
 #define IMG_QUALITY 82
 #define IMG_THUMB_QUALITY 78
+/* libwebp's method (0-6). The upload request waits for the encoder: on a
+ * 2048x1536 original, 2 takes about 100 ms against 350 ms for the
+ * default 4, for files about 4% larger. */
+#define IMG_WEBP_EFFORT 2
 /* Blurhash input: enough to see the 4×4 components, cheap to sum. */
 #define IMG_BLURHASH_SIZE 32
 
@@ -319,7 +323,8 @@ static int img_save_webp(VipsImage *img, int quality, void **buf, size_t *len)
 
 	if (img_strip(img, &bare) != 0)
 		return -1;
-	rc = vips_webpsave_buffer(bare, buf, len, "Q", quality, "strip", TRUE, NULL);
+	rc = vips_webpsave_buffer(bare, buf, len, "Q", quality, "effort", IMG_WEBP_EFFORT,
+				  "strip", TRUE, NULL);
 	g_object_unref(bare);
 	if (rc == 0 && img_webp_drop_metadata(*buf, len) != 0) {
 		vips_error("img", "unexpected WebP layout from the encoder");

@@ -76,7 +76,10 @@ function open(address, { method = 'GET', path = '/', query = '', headers = {}, c
   sock.write(record(PARAMS, Buffer.concat(Object.entries(params).map(([k, v]) => nameValue(k, v)))));
   sock.write(record(PARAMS, Buffer.alloc(0)));
   return {
-    send(chunk) { sock.write(record(STDIN, Buffer.from(chunk))); },
+    send(chunk) {
+      const data = Buffer.from(chunk);
+      for (let off = 0; off < data.length; off += 32768) sock.write(record(STDIN, data.subarray(off, off + 32768)));
+    },
     end() { sock.write(record(STDIN, Buffer.alloc(0))); },
     response,
   };
