@@ -14,6 +14,9 @@
  *      and a huge PNG is decoded once, not four times;
  *   6. all three files are stored only once all three are encoded.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -75,8 +78,9 @@ int img_init(const char *argv0)
 	if (img_state != 0)
 		return img_state > 0 ? 0 : -1;
 	img_state = -1;
-	/* Read by vips_init(): untrusted loaders are never even
-	 * registered as candidates. */
+	/* Read by vips_init(), so untrusted loaders are blocked before
+	 * anything can run. Blocked loaders are still named by
+	 * vips_foreign_find_load*() in 8.14; they fail when built. */
 	if (setenv("VIPS_BLOCK_UNTRUSTED", "1", 1) != 0)
 		return -1;
 	if (VIPS_INIT(argv0 ? argv0 : "beaubelle") != 0) {
@@ -530,13 +534,19 @@ static int img_store_all(const char *root, struct img_result *r, const struct im
 }
 
 /*
- * Whether a GIF's blocks run whole up to the trailer. libnsgif, as
- * libvips 8.14 uses it, takes a file cut between two frames without a
- * word and shows the frames it got, fail_on or not; walking the blocks
- * (header, colour tables, extensions, image descriptors, data
- * sub-blocks) is cheap and tells a cut file from a whole one. Bytes after
- * the trailer are allowed: re-encoding drops them.
+ * Truncation checks, before libvips sees the file. They exist for two
+ * reasons. libnsgif, as libvips 8.14 uses it, takes a GIF cut between two
+ * frames without a word, fail_on or not. And when a decode fails half
+ * way, libvips 8.14.1 leaks the whole pipeline (about 0.5 MB a time,
+ * measured), so a worker fed cut files would grow: catching the most
+ * common defect here keeps the decoder's error path for files that are
+ * whole but damaged inside. Each check only walks the container; the
+ * decoder remains the judge of everything else. Bytes after the end
+ * (a polyglot's payload) are allowed: re-encoding drops them.
  */
+
+/* A GIF's blocks (colour tables, extensions, image descriptors, data
+ * sub-blocks) must run whole up to the trailer. */
 static bool img_gif_whole(const unsigned char *p, size_t n)
 {
 	size_t i = 13;
@@ -581,16 +591,75 @@ static bool img_gif_whole(const unsigned char *p, size_t n)
 	return false;
 }
 
-/* img_gif_whole() on the file behind fd, mapped for the walk. */
-static int img_check_gif(int fd, size_t size)
+/* A PNG's chunks (length, type, data, CRC) must run whole up to IEND. */
+static bool img_png_whole(const unsigned char *p, size_t n)
 {
-	void *map;
-	bool whole;
+	size_t i = 8;
 
+	while (n - i >= 12) {
+		size_t len = (size_t)p[i] << 24 | (size_t)p[i + 1] << 16 | (size_t)p[i + 2] << 8 |
+			     p[i + 3];
+
+		if (memcmp(p + i + 4, "IEND", 4) == 0)
+			return true;
+		if (len > n - i - 12)
+			return false;
+		i += 12 + len;
+	}
+	return false;
+}
+
+/*
+ * A JPEG must have an end-of-image marker after its first scan. Marker
+ * segments are walked up to the first SOS; past it, entropy-coded data
+ * cannot hold FF D9 (a data FF is always followed by 00 or a restart
+ * marker), so the first FF D9 is the EOI. A header the walk does not
+ * understand is left for the decoder to refuse.
+ */
+static bool img_jpeg_whole(const unsigned char *p, size_t n)
+{
+	size_t i = 2;
+
+	while (i + 4 <= n) {
+		unsigned char m;
+
+		if (p[i] != 0xff)
+			return true;
+		m = p[i + 1];
+		if (m == 0xff) { /* fill byte */
+			i++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) { /* no length */
+			i += 2;
+			continue;
+		}
+		if (m == 0xd9) /* EOI before any scan: no image, decoder decides */
+			return true;
+		if (m == 0xda)
+			return memmem(p + i + 2, n - i - 2, "\xff\xd9", 2) != NULL;
+		i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	}
+	return false;
+}
+
+/* The container check of format on the file behind fd, mapped for it. */
+static int img_check_whole(int fd, size_t size, enum img_format format)
+{
+	bool whole = true;
+	void *map;
+
+	if (format == IMG_FORMAT_WEBP) /* libwebp checks the RIFF size itself */
+		return IMG_OK;
 	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return IMG_EIO;
-	whole = img_gif_whole(map, size);
+	if (format == IMG_FORMAT_GIF)
+		whole = img_gif_whole(map, size);
+	else if (format == IMG_FORMAT_PNG)
+		whole = img_png_whole(map, size);
+	else if (format == IMG_FORMAT_JPEG)
+		whole = img_jpeg_whole(map, size);
 	munmap(map, size);
 	return whole ? IMG_OK : IMG_ECORRUPT;
 }
@@ -614,9 +683,7 @@ static int img_check_file(int fd, const struct img_limits *lim, enum img_format 
 	*format = img_sniff(head, (size_t)n);
 	if (*format == IMG_FORMAT_NONE)
 		return IMG_EUNSUPPORTED;
-	if (*format == IMG_FORMAT_GIF)
-		return img_check_gif(fd, (size_t)st.st_size);
-	return IMG_OK;
+	return img_check_whole(fd, (size_t)st.st_size, *format);
 }
 
 int img_process(const char *path, const unsigned char sha256[32], const char *media_root,

@@ -141,6 +141,9 @@ static int db_status_of(struct db *db, unsigned int e, const char *msg)
 	db_set_error(db, msg);
 	if (e == ER_DUP_ENTRY)
 		return DB_DUPLICATE;
+	/* Contention, not a fault: the client should retry shortly (503). */
+	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
+		return DB_UNAVAILABLE;
 	if (db_errno_gone(e)) {
 		db_disconnect(db);
 		return DB_UNAVAILABLE;

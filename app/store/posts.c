@@ -141,18 +141,28 @@ static int posts_insert_tags(struct db *db, const struct post_new *p, unsigned l
 	return DB_OK;
 }
 
-int posts_create(struct db *db, const struct post_new *p, unsigned long long *id, bool *existed)
+/*
+ * One attempt inside a transaction. The author's row is locked first:
+ * posts by one person are created one at a time, so the idempotency key
+ * can be checked under the lock and the counter update cannot deadlock
+ * with the foreign-key locks of a concurrent insert.
+ */
+static int posts_create_once(struct db *db, const struct post_new *p, unsigned long long *id, bool *existed)
 {
 	const struct post_media *m = &p->media;
+	struct arena *a = arena_new(1024);
 	unsigned long long media_id = 0;
+	struct db_rows rows;
 	int rc;
 
-	*existed = false;
-	if (p->idempotency_key && posts_by_key(db, p->user_id, p->idempotency_key, id) == DB_OK) {
+	if (!a)
+		return DB_ERR;
+	rc = db_query(db, a, &rows, 1, "SELECT id FROM users WHERE id = ? FOR UPDATE", "u", p->user_id);
+	arena_free(a);
+	if (rc == DB_OK && p->idempotency_key && posts_by_key(db, p->user_id, p->idempotency_key, id) == DB_OK) {
 		*existed = true;
 		return DB_OK;
 	}
-	rc = db_begin(db);
 	if (rc == DB_OK)
 		rc = db_exec(db,
 			     "INSERT INTO media (owner_id, sha256, kind, format, width, height, frames, "
@@ -173,17 +183,21 @@ int posts_create(struct db *db, const struct post_new *p, unsigned long long *id
 	if (rc == DB_OK && p->approved)
 		rc = db_exec(db, "UPDATE users SET posts_count = posts_count + 1 WHERE id = ?", NULL, NULL,
 			     "u", p->user_id);
+	return rc;
+}
+
+int posts_create(struct db *db, const struct post_new *p, unsigned long long *id, bool *existed)
+{
+	int rc;
+
+	*existed = false;
+	rc = db_begin(db);
+	if (rc == DB_OK)
+		rc = posts_create_once(db, p, id, existed);
 	if (rc == DB_OK)
 		rc = db_commit(db);
-	if (rc != DB_OK) {
+	if (rc != DB_OK)
 		db_rollback(db);
-		/* Two submissions with one key raced: the other one won. */
-		if (rc == DB_DUPLICATE && p->idempotency_key &&
-		    posts_by_key(db, p->user_id, p->idempotency_key, id) == DB_OK) {
-			*existed = true;
-			return DB_OK;
-		}
-	}
 	return rc;
 }
 
