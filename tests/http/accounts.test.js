@@ -295,3 +295,94 @@ test('after Redis loses its data people are logged out, and nothing breaks', asy
   const again = await login(u.username, u.password);
   assert.equal(again.res.status, 303, 'logging in works again');
 });
+
+test('over https the session cookie is __Host- prefixed and Secure, and HSTS is sent', async () => {
+  const net = require('node:net');
+  const fcgi = require('./lib/fcgi');
+  const { spawnBeaubelle, waitFor } = require('./lib/stack');
+  const port = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
+    { BEAUBELLE_SERVER_BASE_URL: 'https://beaubelle.example', BEAUBELLE_SERVER_WORKERS: '1' });
+  const address = { host: '127.0.0.1', port };
+  try {
+    const form = await waitFor(async () => { try { return await fcgi.request(address, { path: '/signup' }); } catch { return null; } }, 10000, 100);
+    assert.match(form.headers['strict-transport-security'], /max-age=31536000/);
+    const csrfCookie = form.headers['set-cookie'];
+    assert.match(csrfCookie, /^__Host-bb_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    const token = csrfCookie.split(';')[0].split('=')[1];
+    const username = uniqueName('tls');
+    const body = new URLSearchParams({ csrf_token: token, username, email: `${username}@example.org`, password: PASSWORD }).toString();
+    const res = await fcgi.request(address, {
+      method: 'POST', path: '/signup', body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `__Host-bb_csrf=${token}`, Origin: 'https://beaubelle.example' },
+    });
+    assert.equal(res.status, 303);
+    assert.match(res.headers['set-cookie'], /^__Host-sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    assert.equal(res.headers.location, 'https://beaubelle.example/', 'URLs come from base_url, not the Host header');
+  } finally {
+    pool.kill('SIGTERM');
+  }
+});
+
+test('an avatar upload shows on the profile; replacing it removes the old files', async () => {
+  const { multipart, noisePng, webpInfo } = require('./lib/images');
+  const u = await signup('ava');
+  const send = async (png) => {
+    const token = await u.client.csrf('/settings');
+    const { body, contentType } = multipart({ csrf_token: token, display_name: 'Ava', bio: '', language: 'auto' },
+      [{ name: 'avatar', filename: 'me.png', type: 'image/png', data: png }]);
+    return u.client.request('/settings', { method: 'POST', body, headers: { 'Content-Type': contentType } });
+  };
+  assert.equal((await send(noisePng(64, 64))).status, 303);
+  const page = await new Client().get(`/@${u.username}`);
+  const first = page.body_text.match(/class="avatar avatar-lg" src="([^"]+)"/)[1];
+  const img = await fetch(base + first);
+  assert.equal(img.status, 200);
+  assert.ok(webpInfo(Buffer.from(await img.arrayBuffer())).width <= 320);
+  assert.equal((await send(noisePng(64, 64))).status, 303);
+  const second = (await new Client().get(`/@${u.username}`)).body_text.match(/class="avatar avatar-lg" src="([^"]+)"/)[1];
+  assert.notEqual(second, first);
+  assert.equal((await fetch(base + first)).status, 404, 'the replaced avatar is deleted');
+  const bad = await (async () => {
+    const token = await u.client.csrf('/settings');
+    const { body, contentType } = multipart({ csrf_token: token, display_name: 'Ava', bio: '', language: 'auto' },
+      [{ name: 'avatar', filename: 'x.svg', type: 'image/svg+xml', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>') }]);
+    return u.client.request('/settings', { method: 'POST', body, headers: { 'Content-Type': contentType } });
+  })();
+  assert.equal(bad.status, 422);
+  assert.match(bad.body_text, /id="avatar-error"/);
+});
+
+test('deleting the account deletes its posts and their image files', async () => {
+  const { multipart, noisePng } = require('./lib/images');
+  const u = await signup('gone');
+  const form = await u.client.get('/new');
+  const token = form.body_text.match(/name="csrf_token" value="([^"]+)"/)[1];
+  const { body, contentType } = multipart({ csrf_token: token, caption: 'bye' },
+    [{ name: 'image', filename: 'n.png', type: 'image/png', data: noisePng(48, 48) }]);
+  const created = await u.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType } });
+  assert.equal(created.status, 303);
+  const postPath = new URL(created.headers.get('location')).pathname;
+  const img = (await u.client.get(postPath)).body_text.match(/\/media\/[^" ]+-feed\.webp/)[0];
+  assert.equal((await fetch(base + img)).status, 200);
+  const res = await u.client.submit('/settings/delete', '/settings/delete', { password: u.password });
+  assert.equal(res.status, 303);
+  assert.equal((await new Client().get(postPath)).status, 404);
+  assert.equal((await fetch(base + img)).status, 404, 'the image files are gone');
+});
+
+test('TRACE and unknown methods are refused; no version leaks', async () => {
+  const http = require('node:http');
+  const raw = (method) => new Promise((resolve, reject) => {
+    const req = http.request(`${base}/`, { method }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(await raw('TRACE'), 405);
+  assert.equal(await raw('PROPFIND'), 405);
+  const page = await fetch(`${base}/`);
+  assert.equal(page.headers.get('server'), 'nginx', 'no version in the Server header');
+  assert.equal(page.headers.get('x-powered-by'), null);
+});

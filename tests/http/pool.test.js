@@ -111,3 +111,22 @@ test('a worker is recycled after max_requests', async () => {
     pool.kill('SIGTERM');
   }
 });
+
+test('the pool serves a socket handed over by systemd socket activation', async () => {
+  const port = await freePort();
+  const { spawn } = require('node:child_process');
+  const { bin, config } = require('./lib/stack');
+  const activator = spawn('systemd-socket-activate', ['-l', `127.0.0.1:${port}`,
+    '-E', 'BEAUBELLE_SERVER_WORKERS=1', '-E', `BEAUBELLE_CONFIG=${config}`, bin, 'serve'], { stdio: 'ignore' });
+  try {
+    const address = { host: '127.0.0.1', port };
+    // The socket exists before the pool: the first request starts it.
+    const res = await waitFor(async () => {
+      try { return await fcgi.request(address, { path: '/healthz' }); } catch { return null; }
+    }, 10000, 100);
+    assert.equal(res.status, 200);
+    assert.equal(res.body, 'ok\n');
+  } finally {
+    activator.kill('SIGTERM');
+  }
+});

@@ -273,6 +273,52 @@ static void test_refused(void)
 	}
 }
 
+/*
+ * Cut copies of whole fixtures: every cut is refused as corrupt, before
+ * a decoder runs (GIF, PNG and JPEG containers are walked to their end
+ * marker), and nothing is stored.
+ */
+static void test_truncations(void)
+{
+	static const char *const files[] = { "portrait.jpg", "polyglot.jpg", "still.png",
+					     "still.gif", "anim.gif", "still.webp" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t len = 0, cuts[4];
+		unsigned char *p = slurp(fixture(files[i]), &len);
+		int nrefused = 0, before = count_entries(root);
+		char path[512];
+
+		if (!p)
+			continue;
+		/* polyglot.jpg's archive is past its EOI: cut inside the JPEG. */
+		if (strcmp(files[i], "polyglot.jpg") == 0) {
+			unsigned char *eoi = memmem(p + 2, len - 2, "\xff\xd9", 2);
+
+			len = eoi ? (size_t)(eoi - p) + 2 : len;
+		}
+		cuts[0] = len / 3;
+		cuts[1] = len / 2;
+		cuts[2] = len - 3;
+		cuts[3] = len - 1;
+		snprintf(path, sizeof(path), "%s/cut", tmp_dir);
+		for (size_t c = 0; c < 4; c++) {
+			struct img_result r;
+			FILE *f = fopen(path, "wb");
+
+			if (!f)
+				continue;
+			fwrite(p, 1, cuts[c], f);
+			fclose(f);
+			nrefused += process_with(path, root, NULL, &r) == IMG_ECORRUPT;
+		}
+		is_int(nrefused, 4, "%s cut at 1/3, 1/2, -3 and -1 bytes: all refused as corrupt",
+		       files[i]);
+		is_int(count_entries(root), before, "%s cuts: nothing stored", files[i]);
+		free(p);
+	}
+}
+
 /* The dark bar drawn in the stored top-left corner must end top-right. */
 static void test_orientation(void)
 {
@@ -504,6 +550,7 @@ int main(void)
 	test_loaders_blocked();
 	test_accepted();
 	test_refused();
+	test_truncations();
 	test_orientation();
 	test_size_caps();
 	test_idempotent_and_remove();
