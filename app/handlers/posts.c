@@ -10,7 +10,10 @@
 #include "handlers/uploads.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "handlers/feeds.h"
 #include "store/attachments.h"
+#include "store/blocks.h"
+#include "store/likes.h"
 #include "store/jobs_store.h"
 #include "store/posts.h"
 #include "store/users.h"
@@ -22,6 +25,14 @@
 #include "core/banned.h"
 
 #define POSTS_MAX_TAGS 30
+#define POSTS_LIKERS_SHOWN 8
+
+/* Queue a job; a lost enqueue is logged (a later sweep redoes it). */
+static void posts_enqueue(struct request *r, const char *kind, const char *args)
+{
+	if (jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, kind, args) < 0)
+		log_warn("event=enqueue_failed kind=%s args=%s", kind, args);
+}
 
 static int posts_redirect(struct request *r, const char *path)
 {
@@ -159,10 +170,7 @@ int posts_create_form(struct request *r)
 		uploads_forget(r, img.hash);
 	} else {
 		auth_event(r, "post_created", r->user->id, NULL);
-		if (!p.approved &&
-		    jobs_store_enqueue(r->app->rds, c->jobs_stream, "moderate",
-				       arena_printf(r->arena, "%llu", id)) < 0)
-			log_warn("event=enqueue_failed kind=moderate post_id=%llu", id);
+		posts_enqueue(r, p.approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
 	}
 	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
 }
@@ -182,8 +190,20 @@ static int posts_load_visible(struct request *r, struct post *p)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
-	if (strcmp(p->state, "approved") == 0)
+	if (p->repost_of_id) {
+		/* A repost's own page is its original's. */
+		response_header_add(&r->res, "Location",
+				    arena_printf(r->arena, "%s/p/%llu", r->app->conf->base_url, p->repost_of_id));
+		return 301;
+	}
+	if (strcmp(p->state, "approved") == 0) {
+		bool blocked = false;
+
+		if (r->user && r->user->id != p->user_id &&
+		    blocks_between(r->app->db, r->user->id, p->user_id, &blocked) == DB_OK && blocked)
+			return 404;
 		return 0;
+	}
 	if (r->user && (r->user->id == p->user_id || user_is_moderator(r->user)) &&
 	    strcmp(p->state, "removed") != 0)
 		return 0;
@@ -192,14 +212,38 @@ static int posts_load_visible(struct request *r, struct post *p)
 
 int posts_show(struct request *r)
 {
-	struct json_object *m;
-	struct post p;
+	struct json_object *m, *cards;
+	struct feed_page page;
+	struct post p, *none = NULL;
+	struct liker *likers;
+	size_t nlikers = 0;
 	int rc = posts_load_visible(r, &p);
 
 	if (rc)
 		return rc;
 	m = page_model(r, p.display_name[0] ? p.display_name : p.username);
-	json_object_object_add(m, "post", model_post(r, &p));
+	page.posts = &p;
+	page.originals = &none;
+	page.n = 1;
+	page.next_max_id = 0;
+	json_object_object_add(m, "post", json_object_get(json_object_array_get_idx(cards = feed_cards(r, &page), 0)));
+	json_object_put(cards);
+	if (likes_page(r->app->db, r->arena, p.id, 0, POSTS_LIKERS_SHOWN, &likers, &nlikers) == DB_OK && nlikers) {
+		struct json_object *arr = json_object_new_array();
+
+		for (size_t i = 0; i < nlikers; i++) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "username", json_object_new_string(likers[i].username));
+			json_object_object_add(o, "super", json_object_new_boolean(likers[i].super));
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(m, "likers", arr);
+		json_object_object_add(m, "has_likers", json_object_new_boolean(1));
+	}
+	if (r->user)
+		json_object_object_add(m, "super_remaining", json_object_new_string(arena_printf(r->arena, "%d", feed_super_remaining(r))));
+	json_object_object_add(m, "return_to", json_object_new_string(arena_printf(r->arena, "/p/%llu", p.id)));
 	return page_render(r, 200, "pages/post", m);
 }
 
@@ -251,6 +295,7 @@ int posts_delete_form(struct request *r)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
+	posts_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, p.user_id));
 	auth_event(r, p.user_id == r->user->id ? "post_deleted" : "post_removed", r->user->id,
 		   arena_printf(r->arena, "post %llu", p.id));
 	return posts_redirect(r, arena_printf(r->arena, "/@%s", r->user->id == p.user_id ? r->user->username : p.username));

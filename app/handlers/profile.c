@@ -3,6 +3,8 @@
 #include "core/arena.h"
 #include "handlers/paging.h"
 #include "http/request.h"
+#include "store/blocks.h"
+#include "store/follows.h"
 #include "store/posts.h"
 #include "store/users.h"
 #include "view/models.h"
@@ -38,6 +40,22 @@ int profile_show(struct request *r)
 	m = page_model(r, u.display_name[0] ? u.display_name : u.username);
 	json_object_object_add(m, "account", model_account(r, &u));
 	json_object_object_add(m, "is_self", json_object_new_boolean(self));
+	if (r->user && !self) {
+		bool following = false, blocking = false, muting = false, blocked = false;
+
+		if (follows_exists(r->app->db, r->user->id, u.id, &following) != DB_OK ||
+		    blocks_state(r->app->db, r->user->id, u.id, &blocking, &muting) != DB_OK ||
+		    blocks_between(r->app->db, r->user->id, u.id, &blocked) != DB_OK)
+			return 503;
+		json_object_object_add(m, "following", json_object_new_boolean(following));
+		json_object_object_add(m, "blocking", json_object_new_boolean(blocking));
+		json_object_object_add(m, "muting", json_object_new_boolean(muting));
+		/* Blocked either way: the profile shows no posts and no follow button. */
+		if (blocked)
+			n = 0;
+		json_object_object_add(m, "blocked", json_object_new_boolean(blocked));
+	}
+	json_object_object_add(m, "return_to", json_object_new_string(arena_printf(r->arena, "/@%s", u.username)));
 	json_object_object_add(m, "nav", json_object_new_object());
 	if (self)
 		json_object_object_add(json_object_object_get(m, "nav"), "profile", json_object_new_boolean(1));

@@ -2,11 +2,14 @@
 
 #include <string.h>
 
+#include "jobs/fanout.h"
 #include "jobs/selftest.h"
 #include "core/banned.h"
 
 static const struct job_kind job_kinds[] = {
 	{ "selftest", job_selftest },
+	{ "fanout", job_fanout },
+	{ "unfanout", job_unfanout },
 };
 
 const struct job_kind *job_kind_find(const char *name)

@@ -16,7 +16,7 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-#define DB_MAX_PARAMS 32
+#define DB_MAX_PARAMS 48
 #define DB_MAX_COLS 64
 #define DB_STMT_CACHE 256
 
@@ -313,19 +313,59 @@ static int db_fetch_rows(struct db *db, MYSQL_STMT *stmt, MYSQL_RES *meta, struc
 	return DB_OK;
 }
 
+static int db_run_params(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows,
+			 unsigned long long *affected, unsigned long long *insert_id, const char *sql,
+			 struct db_params *pp);
+
 static int db_run(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows,
 		  unsigned long long *affected, unsigned long long *insert_id, const char *sql,
 		  const char *types, va_list ap)
 {
 	struct db_params params;
+
+	if (db_bind_params(&params, types, ap) < 0) {
+		db_set_error(db, "bad parameter types");
+		return DB_ERR;
+	}
+	return db_run_params(db, a, out, max_rows, affected, insert_id, sql, &params);
+}
+
+int db_query_u64s(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows, const char *sql,
+		  const unsigned long long *vals, size_t n)
+{
+	struct db_params params;
+
+	if (n > DB_MAX_PARAMS) {
+		db_set_error(db, "too many parameters");
+		return DB_ERR;
+	}
+	memset(&params, 0, sizeof(params));
+	params.count = n;
+	for (size_t i = 0; i < n; i++) {
+		params.ints[i] = (long long)vals[i];
+		params.bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
+		params.bind[i].buffer = &params.ints[i];
+		params.bind[i].is_unsigned = 1;
+	}
+	return db_run_params(db, a, out, max_rows, NULL, NULL, sql, &params);
+}
+
+static int db_run_params(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows,
+			 unsigned long long *affected, unsigned long long *insert_id, const char *sql,
+			 struct db_params *pp)
+{
+	struct db_params params = *pp;
 	MYSQL_STMT *stmt = NULL;
 	MYSQL_RES *meta;
 	unsigned int e = 0;
 	int rc;
 
-	if (db_bind_params(&params, types, ap) < 0) {
-		db_set_error(db, "bad parameter types");
-		return DB_ERR;
+	/* The binds point into the copy, not the caller's struct. */
+	for (size_t i = 0; i < params.count; i++) {
+		if (params.bind[i].buffer == &pp->ints[i])
+			params.bind[i].buffer = &params.ints[i];
+		if (params.bind[i].is_null == &pp->nulls[i])
+			params.bind[i].is_null = &params.nulls[i];
 	}
 	/* Two tries: the second only when the server was gone before the
 	 * statement reached it (prepare failed or the connection was stale). */
@@ -371,9 +411,14 @@ static int db_run(struct db *db, struct arena *a, struct db_rows *out, size_t ma
 		return DB_OK;
 	}
 	if (!out || !a) {
+		/* A statement run for its locks (SELECT ... FOR UPDATE): the
+		 * rows are read and dropped so the connection stays usable. */
+		rc = mysql_stmt_store_result(stmt) == 0 ? DB_OK
+			: db_status_of(db, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
 		mysql_free_result(meta);
-		db_release_stmt(db, stmt);
-		return DB_ERR;
+		if (db->mysql)
+			db_release_stmt(db, stmt);
+		return rc;
 	}
 	rc = db_fetch_rows(db, stmt, meta, a, out, max_rows);
 	mysql_free_result(meta);

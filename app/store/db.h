@@ -57,6 +57,9 @@ int db_exec(struct db *db, const char *sql, unsigned long long *affected,
  * max_rows bounds what is read; later rows are discarded. */
 int db_query(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows,
 	     const char *sql, const char *types, ...);
+/* A query whose parameters are all unsigned integers (id batches). */
+int db_query_u64s(struct db *db, struct arena *a, struct db_rows *out, size_t max_rows, const char *sql,
+		  const unsigned long long *vals, size_t n);
 /* Run SQL text with no parameters and no result (migrations, DDL). */
 int db_exec_script(struct db *db, const char *sql, size_t len, struct buf *err);
 

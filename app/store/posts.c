@@ -4,10 +4,11 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "store/batch.h"
 #include "core/banned.h"
 
 #define POSTS_COLUMNS                                                                           \
-	"p.id, p.user_id, p.caption, p.is_sensitive, p.state, p.state_reason, p.likes_count, "        \
+	"p.id, p.user_id, p.repost_of_id, p.caption, p.is_sensitive, p.state, p.state_reason, p.likes_count, "        \
 	"p.superlikes_count, p.reposts_count, "                                                    \
 	"DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s.%f'), "                                     \
 	"u.username, u.display_name, u.avatar_hash, "                                              \
@@ -33,31 +34,34 @@ static int posts_int(const struct db_rows *r, size_t row, size_t col)
 static void posts_from_row(const struct db_rows *r, size_t i, struct post *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->id = db_cell_u64(r, i, 0);
-	p->user_id = db_cell_u64(r, i, 1);
-	p->caption = db_cell(r, i, 2)->ptr;
-	p->sensitive = db_cell_i64(r, i, 3) != 0;
-	p->state = db_cell(r, i, 4)->ptr;
-	p->state_reason = db_cell(r, i, 5)->ptr;
-	p->likes_count = db_cell_u64(r, i, 6);
-	p->superlikes_count = db_cell_u64(r, i, 7);
-	p->reposts_count = db_cell_u64(r, i, 8);
-	p->created_at = posts_iso(db_cell(r, i, 9)->ptr);
-	p->username = db_cell(r, i, 10)->ptr;
-	p->display_name = db_cell(r, i, 11)->ptr;
-	p->avatar_hash = db_cell(r, i, 12)->ptr;
-	p->media.id = db_cell_u64(r, i, 13);
-	p->media.sha256 = db_cell(r, i, 14)->ptr;
-	p->media.format = db_cell(r, i, 15)->ptr;
-	p->media.width = posts_int(r, i, 16);
-	p->media.height = posts_int(r, i, 17);
-	p->media.frames = posts_int(r, i, 18);
-	p->media.feed_width = posts_int(r, i, 19);
-	p->media.feed_height = posts_int(r, i, 20);
-	p->media.thumb_width = posts_int(r, i, 21);
-	p->media.thumb_height = posts_int(r, i, 22);
-	p->media.blurhash = db_cell(r, i, 23)->ptr;
-	p->media.description = db_cell(r, i, 24)->ptr;
+	size_t c = 0;
+
+	p->id = db_cell_u64(r, i, c++);
+	p->user_id = db_cell_u64(r, i, c++);
+	p->repost_of_id = db_cell_u64(r, i, c++);
+	p->caption = db_cell(r, i, c++)->ptr;
+	p->sensitive = db_cell_i64(r, i, c++) != 0;
+	p->state = db_cell(r, i, c++)->ptr;
+	p->state_reason = db_cell(r, i, c++)->ptr;
+	p->likes_count = db_cell_u64(r, i, c++);
+	p->superlikes_count = db_cell_u64(r, i, c++);
+	p->reposts_count = db_cell_u64(r, i, c++);
+	p->created_at = posts_iso(db_cell(r, i, c++)->ptr);
+	p->username = db_cell(r, i, c++)->ptr;
+	p->display_name = db_cell(r, i, c++)->ptr;
+	p->avatar_hash = db_cell(r, i, c++)->ptr;
+	p->media.id = db_cell_u64(r, i, c++);
+	p->media.sha256 = db_cell(r, i, c++)->ptr;
+	p->media.format = db_cell(r, i, c++)->ptr;
+	p->media.width = posts_int(r, i, c++);
+	p->media.height = posts_int(r, i, c++);
+	p->media.frames = posts_int(r, i, c++);
+	p->media.feed_width = posts_int(r, i, c++);
+	p->media.feed_height = posts_int(r, i, c++);
+	p->media.thumb_width = posts_int(r, i, c++);
+	p->media.thumb_height = posts_int(r, i, c++);
+	p->media.blurhash = db_cell(r, i, c++)->ptr;
+	p->media.description = db_cell(r, i, c++)->ptr;
 }
 
 int posts_find(struct db *db, struct arena *a, unsigned long long id, struct post *out)
@@ -86,12 +90,12 @@ int posts_by_user(struct db *db, struct arena *a, unsigned long long user_id, bo
 	if (include_hidden)
 		rc = db_query(db, a, &rows, limit,
 			      "SELECT " POSTS_COLUMNS POSTS_FROM
-			      " WHERE p.user_id = ? AND p.id < ? AND p.state <> 'removed'"
+			      " WHERE p.user_id = ? AND p.id < ? AND p.state <> 'removed' AND p.repost_of_id IS NULL"
 			      " ORDER BY p.id DESC LIMIT ?", "uuu", user_id, max_id, (unsigned long long)limit);
 	else
 		rc = db_query(db, a, &rows, limit,
 			      "SELECT " POSTS_COLUMNS POSTS_FROM
-			      " WHERE p.user_id = ? AND p.state = 'approved' AND p.id < ?"
+			      " WHERE p.user_id = ? AND p.state = 'approved' AND p.id < ? AND p.repost_of_id IS NULL"
 			      " ORDER BY p.id DESC LIMIT ?", "uuu", user_id, max_id, (unsigned long long)limit);
 	if (rc != DB_OK)
 		return rc;
@@ -249,4 +253,238 @@ int posts_remove(struct db *db, unsigned long long id, const char *reason)
 		return rc;
 	}
 	return affected ? DB_OK : POSTS_NOT_FOUND;
+}
+
+int posts_repost(struct db *db, unsigned long long uid, unsigned long long original_id, unsigned long long *id,
+		 bool *created)
+{
+	struct arena *a = arena_new(1024);
+	unsigned long long affected = 0;
+	struct db_rows rows;
+	int rc;
+
+	*created = false;
+	if (!a)
+		return DB_ERR;
+	rc = db_begin(db);
+	/* The original's row first: reposts of one post queue there. */
+	if (rc == DB_OK)
+		rc = db_query(db, a, &rows, 1,
+			      "SELECT media_id FROM posts WHERE id = ? AND state = 'approved' AND repost_of_id IS NULL FOR UPDATE",
+			      "u", original_id);
+	if (rc == DB_OK && rows.nrows == 0)
+		rc = POSTS_NOT_FOUND;
+	if (rc == DB_OK)
+		rc = db_exec(db,
+			     "INSERT IGNORE INTO posts (user_id, media_id, repost_of_id, state) VALUES (?, ?, ?, 'approved')",
+			     &affected, id, "uuu", uid, db_cell_u64(&rows, 0, 0), original_id);
+	if (rc == DB_OK && affected)
+		rc = db_exec(db, "UPDATE posts SET reposts_count = reposts_count + 1 WHERE id = ?", NULL, NULL, "u",
+			     original_id);
+	if (rc == DB_OK && !affected) {
+		rc = db_query(db, a, &rows, 1, "SELECT id FROM posts WHERE user_id = ? AND repost_of_id = ?", "uu", uid,
+			      original_id);
+		if (rc == DB_OK && rows.nrows)
+			*id = db_cell_u64(&rows, 0, 0);
+	}
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	arena_free(a);
+	*created = rc == DB_OK && affected;
+	return rc;
+}
+
+int posts_unrepost(struct db *db, unsigned long long uid, unsigned long long original_id, unsigned long long *id)
+{
+	struct arena *a = arena_new(1024);
+	struct db_rows rows;
+	int rc;
+
+	*id = 0;
+	if (!a)
+		return DB_ERR;
+	rc = db_begin(db);
+	if (rc == DB_OK)
+		rc = db_exec(db, "SELECT id FROM posts WHERE id = ? FOR UPDATE", NULL, NULL, "u", original_id);
+	if (rc == DB_OK)
+		rc = db_query(db, a, &rows, 1, "SELECT id FROM posts WHERE user_id = ? AND repost_of_id = ? FOR UPDATE",
+			      "uu", uid, original_id);
+	if (rc == DB_OK && rows.nrows) {
+		*id = db_cell_u64(&rows, 0, 0);
+		rc = db_exec(db, "DELETE FROM posts WHERE id = ?", NULL, NULL, "u", *id);
+		if (rc == DB_OK)
+			rc = db_exec(db, "UPDATE posts SET reposts_count = reposts_count - 1 WHERE id = ? AND reposts_count > 0",
+				     NULL, NULL, "u", original_id);
+	}
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	arena_free(a);
+	return rc;
+}
+
+int posts_reposted_among(struct db *db, struct arena *a, unsigned long long uid, const unsigned long long *ids,
+			 size_t n, bool *out)
+{
+	struct db_rows rows;
+	int rc;
+
+	memset(out, 0, n * sizeof(*out));
+	if (n == 0)
+		return DB_OK;
+	rc = batch_query_ids(db, a, &rows, "SELECT repost_of_id FROM posts WHERE user_id = ? AND repost_of_id IN " BATCH_IN,
+			     uid, ids, n);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t r = 0; r < rows.nrows; r++)
+		for (size_t i = 0; i < n; i++)
+			if (ids[i] == db_cell_u64(&rows, r, 0))
+				out[i] = true;
+	return DB_OK;
+}
+
+/* Rows of the given ids (approved only), unordered. */
+static int posts_fetch(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct post **out,
+		       size_t *count)
+{
+	struct db_rows rows;
+	int rc = batch_query_only_ids(db, a, &rows,
+				      "SELECT " POSTS_COLUMNS POSTS_FROM " WHERE p.state = 'approved' AND p.id IN " BATCH_IN,
+				      ids, n);
+
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < rows.nrows; i++)
+		posts_from_row(&rows, i, &(*out)[i]);
+	*count = rows.nrows;
+	return DB_OK;
+}
+
+static struct post *posts_pick(struct post *rows, size_t n, unsigned long long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].id == id)
+			return &rows[i];
+	return NULL;
+}
+
+int posts_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct post **out,
+		 struct post ***originals, size_t *count)
+{
+	struct post *rows = NULL, *orig_rows = NULL;
+	unsigned long long orig_ids[BATCH_MAX];
+	size_t nrows = 0, norig = 0, k = 0;
+	int rc;
+
+	if (n > BATCH_MAX)
+		n = BATCH_MAX;
+	rc = posts_fetch(db, a, ids, n, &rows, &nrows);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t i = 0; i < nrows; i++)
+		if (rows[i].repost_of_id)
+			orig_ids[norig++] = rows[i].repost_of_id;
+	if (norig) {
+		size_t got = 0;
+
+		rc = posts_fetch(db, a, orig_ids, norig, &orig_rows, &got);
+		if (rc != DB_OK)
+			return rc;
+		norig = got;
+	}
+	*out = arena_calloc(a, n ? n : 1, sizeof(**out));
+	*originals = arena_calloc(a, n ? n : 1, sizeof(**originals));
+	if (!*out || !*originals)
+		return DB_ERR;
+	for (size_t i = 0; i < n; i++) {
+		struct post *p = posts_pick(rows, nrows, ids[i]), *o = NULL;
+
+		if (!p)
+			continue;
+		if (p->repost_of_id) {
+			o = posts_pick(orig_rows, norig, p->repost_of_id);
+			if (!o)
+				continue; /* the original is gone or hidden */
+		}
+		(*out)[k] = *p;
+		(*originals)[k] = o;
+		k++;
+	}
+	*count = k;
+	return DB_OK;
+}
+
+static int posts_ids_of(struct db *db, struct arena *a, struct db_rows *rows, unsigned long long **ids, size_t *n)
+{
+	(void)db;
+	*ids = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**ids));
+	if (!*ids)
+		return DB_ERR;
+	for (size_t i = 0; i < rows->nrows; i++)
+		(*ids)[i] = db_cell_u64(rows, i, 0);
+	*n = rows->nrows;
+	return DB_OK;
+}
+
+int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_t limit, unsigned long long **ids,
+		   size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT id FROM ("
+			  " (SELECT p.id FROM follows f JOIN posts p ON p.user_id = f.followee_id"
+			  "  WHERE f.follower_id = ? AND p.state = 'approved' ORDER BY p.id DESC LIMIT ?)"
+			  " UNION ALL"
+			  " (SELECT id FROM posts WHERE user_id = ? AND state = 'approved' ORDER BY id DESC LIMIT ?)"
+			  ") t ORDER BY id DESC LIMIT ?",
+			  "uuuuu", uid, (unsigned long long)limit, uid, (unsigned long long)limit, (unsigned long long)limit);
+
+	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+}
+
+int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, size_t limit,
+		     unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (!max_id)
+		max_id = ~0ULL >> 1;
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT id FROM posts WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
+		      "ORDER BY id DESC LIMIT ?", "uu", max_id, (unsigned long long)limit);
+	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+}
+
+int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT id FROM posts WHERE state = 'approved' AND created_at > NOW(3) - INTERVAL ? HOUR "
+			  "AND repost_of_id IS NULL AND likes_count > 0 ORDER BY likes_count DESC, id DESC LIMIT ?",
+			  "uu", (unsigned long long)hours, (unsigned long long)limit);
+
+	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+}
+
+int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,
+		  unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (!max_id)
+		max_id = ~0ULL >> 1;
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT ph.post_id FROM hashtags h JOIN post_hashtags ph ON ph.hashtag_id = h.id "
+		      "JOIN posts p ON p.id = ph.post_id "
+		      "WHERE h.name = ? AND ph.post_id < ? AND p.state = 'approved' "
+		      "ORDER BY ph.post_id DESC LIMIT ?", "suu", tag, max_id, (unsigned long long)limit);
+	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
 }

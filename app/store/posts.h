@@ -27,6 +27,7 @@ struct post_media {
 struct post {
 	unsigned long long id;
 	unsigned long long user_id;
+	unsigned long long repost_of_id; /* 0 unless this row is a repost */
 	char *caption;
 	bool sensitive;
 	char *state;        /* pending, approved, rejected, review, removed */
@@ -68,6 +69,33 @@ int posts_by_user(struct db *db, struct arena *a, unsigned long long user_id, bo
 /* Delete the post and its media row (and the author's count when it was
  * approved). *sha256 (arena) gets the image's hash for file clean-up. */
 int posts_delete(struct db *db, struct arena *a, unsigned long long id, char **sha256);
+/* Repost original_id as uid (idempotent); *id is the repost's row. */
+int posts_repost(struct db *db, unsigned long long uid, unsigned long long original_id, unsigned long long *id,
+		 bool *created);
+/* Undo uid's repost of original_id; *id is the removed row (0 if none). */
+int posts_unrepost(struct db *db, unsigned long long uid, unsigned long long original_id, unsigned long long *id);
+/* Which of ids uid has reposted. */
+int posts_reposted_among(struct db *db, struct arena *a, unsigned long long uid, const unsigned long long *ids,
+			 size_t n, bool *out);
+/*
+ * The approved posts among ids (at most BATCH_MAX), in the order of ids;
+ * ids that are gone or hidden are skipped. Reposts come with their
+ * original in *originals (same index; NULL for plain posts).
+ */
+int posts_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct post **out,
+		 struct post ***originals, size_t *count);
+/* Ids of the newest approved posts and reposts by uid and the accounts
+ * uid follows, newest first, at most limit: a home timeline from scratch. */
+int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_t limit, unsigned long long **ids,
+		   size_t *n);
+/* Newest approved original posts by everyone, id < max_id. */
+int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, size_t limit,
+		     unsigned long long **ids, size_t *n);
+/* The most liked approved posts of the last hours, most liked first. */
+int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n);
+/* Approved posts with the hashtag, id < max_id. */
+int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,
+		  unsigned long long **ids, size_t *n);
 /* Mark removed by a moderator: hidden from everyone but kept for the record. */
 int posts_remove(struct db *db, unsigned long long id, const char *reason);
 

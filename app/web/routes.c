@@ -5,16 +5,19 @@
 #include "web/router.h"
 
 #include "handlers/health.h"
-#include "handlers/home.h"
 #include "handlers/language.h"
 #include "handlers/accounts.h"
 #include "handlers/posts.h"
 #include "handlers/profile.h"
 #include "handlers/settings.h"
+#include "handlers/social.h"
+#include "handlers/timelines.h"
 #include "core/banned.h"
 
 const struct route routes[] = {
-	{ "GET", "/", home_show, 0 },
+	{ "GET", "/", timelines_home, 0 },
+	{ "GET", "/explore", timelines_explore, 0 },
+	{ "GET", "/tags/:name", timelines_tag, 0 },
 	{ "GET", "/healthz", health_live, 0 },
 	{ "GET", "/readyz", health_ready, 0 },
 	{ "GET", "/metrics", health_metrics, 0 },
@@ -40,6 +43,21 @@ const struct route routes[] = {
 	{ "GET", "/p/:id", posts_show, 0 },
 	{ "GET", "/p/:id/delete", posts_delete_confirm, 0 },
 	{ "POST", "/p/:id/delete", posts_delete_form, 0 },
+	{ "POST", "/p/:id/like", social_like, 0 },
+	{ "POST", "/p/:id/superlike", social_superlike, 0 },
+	{ "POST", "/p/:id/unlike", social_unlike, 0 },
+	{ "POST", "/p/:id/repost", social_repost, 0 },
+	{ "POST", "/p/:id/unrepost", social_unrepost, 0 },
+	{ "GET", "/p/:id/likes", social_likers, 0 },
+	{ "GET", "/@:username/followers", social_followers, 0 },
+	{ "GET", "/@:username/following", social_following, 0 },
+	{ "POST", "/@:username/follow", social_follow, 0 },
+	{ "POST", "/@:username/unfollow", social_unfollow, 0 },
+	{ "POST", "/@:username/block", social_block, 0 },
+	{ "POST", "/@:username/unblock", social_unblock, 0 },
+	{ "POST", "/@:username/mute", social_mute, 0 },
+	{ "POST", "/@:username/unmute", social_unmute, 0 },
+	{ "GET", "/settings/blocks", social_blocks_page, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,160 @@
+#include "handlers/feeds.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/log.h"
+#include "http/request.h"
+#include "store/batch.h"
+#include "store/blocks.h"
+#include "store/likes.h"
+#include "store/posts.h"
+#include "store/timelines.h"
+#include "store/users.h"
+#include "view/models.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+#define FEED_SUPER_LIMIT 5
+
+int feed_super_remaining(struct request *r)
+{
+	int left = 0;
+
+	if (!r->user || likes_super_remaining(r->app->db, r->user->id, FEED_SUPER_LIMIT, &left) != DB_OK)
+		return 0;
+	return left;
+}
+
+static bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsigned long long uid)
+{
+	for (size_t i = 0; i < nhidden; i++)
+		if (hidden[i] == uid)
+			return true;
+	return false;
+}
+
+int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out)
+{
+	unsigned long long *hidden = NULL;
+	size_t nhidden = 0, k = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (n > BATCH_MAX)
+		n = BATCH_MAX;
+	rc = posts_by_ids(r->app->db, r->arena, ids, n, &out->posts, &out->originals, &out->n);
+	if (rc != DB_OK)
+		return rc;
+	if (!r->user)
+		return DB_OK;
+	rc = blocks_hidden_ids(r->app->db, r->arena, r->user->id, &hidden, &nhidden);
+	if (rc != DB_OK)
+		return rc;
+	/* Posts and reposts by hidden accounts, and reposts of their posts,
+	 * leave the page. */
+	for (size_t i = 0; i < out->n; i++) {
+		const struct post *o = out->originals[i];
+
+		if (feed_hidden(hidden, nhidden, out->posts[i].user_id) || (o && feed_hidden(hidden, nhidden, o->user_id)))
+			continue;
+		out->posts[k] = out->posts[i];
+		out->originals[k] = out->originals[i];
+		k++;
+	}
+	out->n = k;
+	return DB_OK;
+}
+
+/* Take the page after max_id from a list of ids, newest first. */
+static int feed_slice(struct request *r, const unsigned long long *ids, size_t n, unsigned long long max_id,
+		      size_t limit, struct feed_page *out)
+{
+	size_t start = 0, count;
+	int rc;
+
+	while (start < n && max_id && ids[start] >= max_id)
+		start++;
+	count = n - start < limit ? n - start : limit;
+	rc = feed_from_ids(r, ids + start, count, out);
+	if (rc == DB_OK && start + count < n && count)
+		out->next_max_id = ids[start + count - 1];
+	return rc;
+}
+
+int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
+{
+	unsigned long long *ids = NULL;
+	size_t n = 0;
+	int rc = tl_read(r->app->rds, r->arena, r->user->id, &ids, &n);
+
+	if (rc == 0 || rc < 0) {
+		/* Missing (new Redis, long absence) or Redis down: the same
+		 * timeline straight from MariaDB; stored back when possible. */
+		if (posts_home_ids(r->app->db, r->arena, r->user->id, TIMELINES_CAP, &ids, &n) != DB_OK)
+			return DB_UNAVAILABLE;
+		if (rc == 0 && tl_store(r->app->rds, r->user->id, ids, n) < 0)
+			log_warn("event=timeline_store_failed user_id=%llu", r->user->id);
+	}
+	return feed_slice(r, ids, n, max_id, limit, out);
+}
+
+int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
+{
+	unsigned long long *ids = NULL;
+	size_t n = 0;
+	int rc = posts_recent_ids(r->app->db, r->arena, max_id, limit + 1, &ids, &n);
+
+	if (rc != DB_OK)
+		return rc;
+	return feed_slice(r, ids, n, 0, limit, out);
+}
+
+int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out)
+{
+	unsigned long long *ids = NULL;
+	size_t n = 0;
+	int rc = posts_tag_ids(r->app->db, r->arena, tag, max_id, limit + 1, &ids, &n);
+
+	if (rc != DB_OK)
+		return rc;
+	return feed_slice(r, ids, n, 0, limit, out);
+}
+
+struct json_object *feed_cards(struct request *r, const struct feed_page *page)
+{
+	struct json_object *cards = json_object_new_array();
+	unsigned long long ids[BATCH_MAX];
+	enum like_kind likes[BATCH_MAX];
+	bool reposted[BATCH_MAX];
+	size_t n = page->n < BATCH_MAX ? page->n : BATCH_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = page->originals[i] ? page->originals[i]->id : page->posts[i].id;
+	memset(likes, 0, sizeof(likes));
+	memset(reposted, 0, sizeof(reposted));
+	if (r->user) {
+		likes_among(r->app->db, r->arena, r->user->id, ids, n, likes);
+		posts_reposted_among(r->app->db, r->arena, r->user->id, ids, n, reposted);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct post *shown = page->originals[i] ? page->originals[i] : &page->posts[i];
+		struct json_object *card = model_post(r, shown);
+
+		if (page->originals[i]) {
+			struct json_object *by = json_object_new_object();
+
+			json_object_object_add(by, "username", json_object_new_string(page->posts[i].username));
+			json_object_object_add(by, "display_name",
+					       json_object_new_string(page->posts[i].display_name[0] ? page->posts[i].display_name
+										     : page->posts[i].username));
+			json_object_object_add(card, "reposted_by", by);
+		}
+		json_object_object_add(card, "liked", json_object_new_boolean(likes[i] != LIKE_NONE));
+		json_object_object_add(card, "superliked", json_object_new_boolean(likes[i] == LIKE_SUPER));
+		json_object_object_add(card, "reposted", json_object_new_boolean(reposted[i]));
+		json_object_array_add(cards, card);
+	}
+	return cards;
+}

@@ -1,0 +1,33 @@
+#ifndef BB_HANDLERS_FEEDS_H
+#define BB_HANDLERS_FEEDS_H
+/*
+ * Reading feeds: the home timeline (from Redis, rebuilt from MariaDB when
+ * missing), Explore and tag timelines (from MariaDB), paged by id. The
+ * HTML pages and the API share these and the card models built here.
+ */
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct post;
+struct request;
+
+struct feed_page {
+	struct post *posts;      /* what the feed lists: a post or a repost */
+	struct post **originals; /* for a repost its original, else NULL */
+	size_t n;
+	unsigned long long next_max_id; /* cursor for the next page; 0 when none */
+};
+
+int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
+int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
+int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out);
+/* Load the given ids as a page (hidden authors dropped). */
+int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out);
+/* Cards for a page: each post's model plus who reposted it and the
+ * viewer's like, super like and repost state. */
+struct json_object *feed_cards(struct request *r, const struct feed_page *page);
+/* The viewer's super likes left today (for the star button). */
+int feed_super_remaining(struct request *r);
+
+#endif

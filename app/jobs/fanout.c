@@ -1,0 +1,85 @@
+#include "jobs/fanout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "jobs/kinds.h"
+#include "store/follows.h"
+#include "store/jobs_store.h"
+#include "store/posts.h"
+#include "store/timelines.h"
+#include "web/app.h"
+#include "core/banned.h"
+
+#define FANOUT_BATCH 1000
+
+/*
+ * Apply fn to the author's timeline and then to every follower's, in
+ * batches read by follower id so memory stays bounded.
+ */
+static int fanout_each(struct job_ctx *ctx, unsigned long long author, unsigned long long post_id,
+		       int (*fn)(struct rds *, const unsigned long long *, size_t, unsigned long long),
+		       struct buf *why)
+{
+	struct app *app = ctx->app;
+	unsigned long long after = 0, *ids;
+	size_t n, total = 0;
+
+	if (fn(app->rds, &author, 1, post_id) < 0) {
+		buf_puts(why, "redis unavailable");
+		return JOB_RETRY;
+	}
+	do {
+		n = 0;
+		if (follows_follower_ids(app->db, ctx->arena, author, after, FANOUT_BATCH, &ids, &n) != DB_OK) {
+			buf_puts(why, "database unavailable");
+			return JOB_RETRY;
+		}
+		if (n && fn(app->rds, ids, n, post_id) < 0) {
+			buf_puts(why, "redis unavailable");
+			return JOB_RETRY;
+		}
+		total += n;
+		if (n)
+			after = ids[n - 1];
+	} while (n == FANOUT_BATCH);
+	log_debug("event=fanout post_id=%llu followers=%zu", post_id, total);
+	return JOB_DONE;
+}
+
+int job_fanout(struct job_ctx *ctx, const struct job *job, struct buf *why)
+{
+	unsigned long long id = strtoull(job->args, NULL, 10);
+	struct post p;
+	int rc;
+
+	if (!id) {
+		buf_puts(why, "bad post id");
+		return JOB_FAILED;
+	}
+	rc = posts_find(ctx->app->db, ctx->arena, id, &p);
+	if (rc == POSTS_NOT_FOUND)
+		return JOB_DONE; /* deleted meanwhile: nothing to deliver */
+	if (rc != DB_OK) {
+		buf_puts(why, "database unavailable");
+		return JOB_RETRY;
+	}
+	if (strcmp(p.state, "approved") != 0)
+		return JOB_DONE;
+	return fanout_each(ctx, p.user_id, p.id, tl_push, why);
+}
+
+int job_unfanout(struct job_ctx *ctx, const struct job *job, struct buf *why)
+{
+	char *sep;
+	unsigned long long id = strtoull(job->args, &sep, 10), author;
+
+	if (!id || *sep != ':' || !(author = strtoull(sep + 1, NULL, 10))) {
+		buf_puts(why, "expected POST_ID:USER_ID");
+		return JOB_FAILED;
+	}
+	return fanout_each(ctx, author, id, tl_remove, why);
+}
