@@ -44,6 +44,14 @@ static int fuzz_dir_empty(const char *dir)
 	return empty;
 }
 
+/* The media root is empty after every input; leave no directory behind. */
+static void fuzz_cleanup(void)
+{
+	unlink(fuzz_input);
+	rmdir(fuzz_root);
+	rmdir(fuzz_dir);
+}
+
 static int fuzz_setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -55,6 +63,7 @@ static int fuzz_setup(void)
 	snprintf(fuzz_input, sizeof(fuzz_input), "%s/upload", fuzz_dir);
 	if (mkdir(fuzz_root, 0755) != 0 || sodium_init() < 0 || img_init("image_fuzz") != 0)
 		return -1;
+	atexit(fuzz_cleanup);
 	return 0;
 }
 
