@@ -151,6 +151,9 @@ static const struct conf_key conf_keys[] = {
 	{ "jobs", "block_ms", CONF_INT, F(jobs_block_ms), "2000", 10, 60000,
 	  "How long a worker waits for new jobs before checking retries and stop requests." },
 
+	{ "live", "publish_url", CONF_STR, F(live_publish_url), "", 0, 0,
+	  "nchan publisher location the job worker posts live events to (the user id is appended); empty: no live updates." },
+
 	{ "moderation", "mode", CONF_STR, F(moderation_mode), "off", 0, 0,
 	  "off approves every post at once; builtin runs the models in-process." },
 };

@@ -77,6 +77,8 @@ struct conf {
 	int jobs_retry_base_ms;
 	int jobs_claim_idle_ms;
 	int jobs_block_ms;
+	/* [live] */
+	char *live_publish_url;
 	/* [moderation] */
 	char *moderation_mode;
 

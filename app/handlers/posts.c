@@ -171,6 +171,8 @@ int posts_create_form(struct request *r)
 	} else {
 		auth_event(r, "post_created", r->user->id, NULL);
 		posts_enqueue(r, p.approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
+		if (p.approved && strchr(caption, '@'))
+			posts_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
 	}
 	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
 }

@@ -112,8 +112,11 @@ static int social_like_kind(struct request *r, enum like_kind kind)
 	}
 	if (rc != DB_OK)
 		return 503;
-	if (changed)
+	if (changed) {
 		auth_event(r, kind == LIKE_SUPER ? "superlike" : "like", r->user->id, arena_printf(r->arena, "post %llu", p.id));
+		social_enqueue(r, "notify", arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
+							 r->user->id, p.id));
+	}
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -137,6 +140,11 @@ int social_unlike(struct request *r)
 		return rc;
 	if (likes_unset(r->app->db, r->user->id, p.id, &was) != DB_OK)
 		return 503;
+	if (was != LIKE_NONE)
+		social_enqueue(r, "unnotify", arena_printf(r->arena, "%s:%llu:%llu", was == LIKE_SUPER ? "superlike" : "like",
+							   r->user->id, p.id));
+	if (was == LIKE_SUPER)
+		social_enqueue(r, "unnotify", arena_printf(r->arena, "like:%llu:%llu", r->user->id, p.id));
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -154,8 +162,10 @@ int social_repost(struct request *r)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
-	if (created)
+	if (created) {
 		social_enqueue(r, "fanout", arena_printf(r->arena, "%llu", id));
+		social_enqueue(r, "notify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.id));
+	}
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -169,8 +179,10 @@ int social_unrepost(struct request *r)
 		return rc;
 	if (posts_unrepost(r->app->db, r->user->id, p.id, &id) != DB_OK)
 		return 503;
-	if (id)
+	if (id) {
 		social_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", id, r->user->id));
+		social_enqueue(r, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.id));
+	}
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -235,6 +247,7 @@ int social_follow(struct request *r)
 		/* The next read rebuilds the timeline with the new account's posts. */
 		tl_drop(r->app->rds, r->user->id);
 		auth_event(r, "follow", r->user->id, u.username);
+		social_enqueue(r, "notify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
 	}
 	return social_account_done(r, &u);
 }
@@ -249,8 +262,10 @@ int social_unfollow(struct request *r)
 		return rc;
 	if (follows_delete(r->app->db, r->user->id, u.id, &deleted) != DB_OK)
 		return 503;
-	if (deleted)
+	if (deleted) {
 		tl_drop(r->app->rds, r->user->id);
+		social_enqueue(r, "unnotify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
+	}
 	return social_account_done(r, &u);
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "jobs/fanout.h"
+#include "jobs/notify.h"
 #include "jobs/selftest.h"
 #include "core/banned.h"
 
@@ -10,6 +11,8 @@ static const struct job_kind job_kinds[] = {
 	{ "selftest", job_selftest },
 	{ "fanout", job_fanout },
 	{ "unfanout", job_unfanout },
+	{ "notify", job_notify },
+	{ "unnotify", job_unnotify },
 };
 
 const struct job_kind *job_kind_find(const char *name)

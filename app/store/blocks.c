@@ -33,6 +33,11 @@ int blocks_create(struct db *db, unsigned long long blocker, unsigned long long 
 		rc = blocks_unfollow(db, blocker, blocked);
 	if (rc == DB_OK)
 		rc = blocks_unfollow(db, blocked, blocker);
+	/* What each did to the other stops showing in their notifications. */
+	if (rc == DB_OK)
+		rc = db_exec(db,
+			     "DELETE FROM notifications WHERE (user_id = ? AND actor_id = ?) OR (user_id = ? AND actor_id = ?)",
+			     NULL, NULL, "uuuu", blocker, blocked, blocked, blocker);
 	if (rc == DB_OK)
 		rc = db_commit(db);
 	else

@@ -200,3 +200,19 @@ int likes_page(struct db *db, struct arena *a, unsigned long long post_id, unsig
 	*n = rows.nrows;
 	return DB_OK;
 }
+
+int likes_get(struct db *db, unsigned long long uid, unsigned long long post_id, enum like_kind *kind)
+{
+	struct arena *a = arena_new(1024);
+	struct db_rows rows;
+	int rc;
+
+	if (!a)
+		return DB_ERR;
+	rc = db_query(db, a, &rows, 1, "SELECT kind FROM likes WHERE user_id = ? AND post_id = ?", "uu", uid, post_id);
+	if (rc == DB_OK)
+		*kind = rows.nrows == 0 ? LIKE_NONE
+			: strcmp(db_cell(&rows, 0, 0)->ptr, "superlike") == 0 ? LIKE_SUPER : LIKE_NORMAL;
+	arena_free(a);
+	return rc;
+}

@@ -27,6 +27,8 @@ int likes_set(struct db *db, unsigned long long uid, unsigned long long post_id,
 int likes_unset(struct db *db, unsigned long long uid, unsigned long long post_id, enum like_kind *kind_removed);
 /* Super likes left for uid in the last 24 hours. */
 int likes_super_remaining(struct db *db, unsigned long long uid, int super_limit, int *remaining);
+/* The like of uid on post_id now (LIKE_NONE when there is none). */
+int likes_get(struct db *db, unsigned long long uid, unsigned long long post_id, enum like_kind *kind);
 /* The viewer's like on each of ids. */
 int likes_among(struct db *db, struct arena *a, unsigned long long uid, const unsigned long long *ids,
 		size_t n, enum like_kind *out);

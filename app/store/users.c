@@ -8,7 +8,7 @@
 
 #define USERS_COLUMNS                                                                       \
 	"id, username, email, password_hash, display_name, bio, role, language, avatar_hash, " \
-	"posts_count, followers_count, following_count, "                                     \
+	"posts_count, followers_count, following_count, notify_mask, "                        \
 	"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
 
 static void users_from_row(const struct db_rows *rows, struct user *u)
@@ -26,7 +26,8 @@ static void users_from_row(const struct db_rows *rows, struct user *u)
 	u->posts_count = db_cell_u64(rows, 0, 9);
 	u->followers_count = db_cell_u64(rows, 0, 10);
 	u->following_count = db_cell_u64(rows, 0, 11);
-	u->created_at = db_cell(rows, 0, 12)->ptr;
+	u->notify_mask = (unsigned)db_cell_u64(rows, 0, 12);
+	u->created_at = db_cell(rows, 0, 13)->ptr;
 	/* DATE_FORMAT's %f gives microseconds; the API wants milliseconds. */
 	if (u->created_at && strlen(u->created_at) == 27) {
 		u->created_at[23] = 'Z';
@@ -134,4 +135,10 @@ int users_set_role(struct db *db, const char *username, const char *role)
 int users_delete(struct db *db, unsigned long long id)
 {
 	return db_exec(db, "DELETE FROM users WHERE id = ?", NULL, NULL, "u", id);
+}
+
+int users_update_notify_mask(struct db *db, unsigned long long id, unsigned mask)
+{
+	return db_exec(db, "UPDATE users SET notify_mask = ? WHERE id = ?", NULL, NULL, "uu",
+		       (unsigned long long)mask, id);
 }

@@ -24,6 +24,7 @@ struct user {
 	char *language; /* NULL: follow the browser */
 	char *avatar_hash; /* NULL: no avatar */
 	unsigned long long posts_count, followers_count, following_count;
+	unsigned notify_mask; /* bit (1 << enum notif_kind) set: notify that kind */
 	char *created_at;
 };
 
@@ -48,6 +49,7 @@ int users_update_password(struct db *db, unsigned long long id, const char *hash
 /* DB_DUPLICATE when another account has the email. */
 int users_update_email(struct db *db, unsigned long long id, const char *email);
 int users_update_language(struct db *db, unsigned long long id, const char *language);
+int users_update_notify_mask(struct db *db, unsigned long long id, unsigned mask);
 int users_set_role(struct db *db, const char *username, const char *role);
 int users_delete(struct db *db, unsigned long long id);
 

@@ -9,6 +9,7 @@
 #include "i18n/i18n.h"
 #include "view/models.h"
 #include "view/tpl.h"
+#include "store/notifications.h"
 #include "store/users.h"
 #include "web/app.h"
 #include "core/banned.h"
@@ -32,6 +33,7 @@ struct json_object *page_model(struct request *r, const char *title)
 {
 	const struct conf *c = r->app->conf;
 	struct json_object *m = json_object_new_object();
+	long long unread = 0;
 
 	if (!m)
 		return NULL;
@@ -53,6 +55,8 @@ struct json_object *page_model(struct request *r, const char *title)
 		json_object_object_add(u, "is_moderator", json_object_new_boolean(user_is_moderator(r->user)));
 		json_object_object_add(m, "user", u);
 		json_object_object_add(m, "csrf_token", json_object_new_string(r->csrf_token));
+		if (notif_unread(r->app->db, r->app->rds, r->user->id, &unread) == DB_OK && unread > 0)
+			json_object_object_add(m, "unread_count", json_object_new_int64(unread));
 	}
 	return m;
 }

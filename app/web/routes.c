@@ -6,6 +6,7 @@
 
 #include "handlers/health.h"
 #include "handlers/language.h"
+#include "handlers/notifications.h"
 #include "handlers/accounts.h"
 #include "handlers/posts.h"
 #include "handlers/profile.h"
@@ -58,6 +59,12 @@ const struct route routes[] = {
 	{ "POST", "/@:username/mute", social_mute, 0 },
 	{ "POST", "/@:username/unmute", social_unmute, 0 },
 	{ "GET", "/settings/blocks", social_blocks_page, 0 },
+	{ "GET", "/notifications", notifications_page, 0 },
+	{ "POST", "/notifications/read", notifications_read_all, 0 },
+	{ "GET", "/notifications/unread.json", notifications_unread, 0 },
+	{ "GET", "/_live/check", notifications_live_auth, 0 },
+	{ "GET", "/settings/notifications", notifications_settings, 0 },
+	{ "POST", "/settings/notifications", notifications_settings_save, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

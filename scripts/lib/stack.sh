@@ -79,7 +79,8 @@ bb_prepare_var() {
   bb_subst "$BB_ROOT/scripts/lib/my.cnf.in" "$BB_VAR/my.cnf"
   bb_subst "$BB_ROOT/scripts/lib/redis.conf.in" "$BB_VAR/redis.conf"
   bb_subst "$BB_ROOT/scripts/lib/nginx-dev.conf.in" "$BB_VAR/nginx/nginx.conf"
-  cp "$BB_ROOT/nginx/beaubelle-locations.conf" "$BB_ROOT/nginx/beaubelle-fastcgi.conf" "$BB_VAR/nginx/"
+  cp "$BB_ROOT/nginx/beaubelle-locations.conf" "$BB_ROOT/nginx/beaubelle-fastcgi.conf" \
+     "$BB_ROOT/nginx/beaubelle-live-check.conf" "$BB_VAR/nginx/"
   if [ ! -f "$BB_VAR/mysql-password" ]; then
     ( umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$BB_VAR/mysql-password" )
   fi
@@ -108,6 +109,9 @@ socket = $BB_VAR/run/redis.sock
 [media]
 root = $BB_VAR/media
 tmp_dir = $BB_VAR/tmp
+
+[live]
+publish_url = http://127.0.0.1:$BB_PORT/_live/publish
 CONF
     )
   fi

@@ -1,0 +1,21 @@
+#ifndef BB_JOB_NOTIFY_H
+#define BB_JOB_NOTIFY_H
+/*
+ * Notification jobs, written by the worker from the event, not in the
+ * request that caused it (a burst of likes costs the liker nothing):
+ *   notify KIND:ACTOR:TARGET    like, superlike, repost (TARGET = post id),
+ *                               follow (TARGET = followed user id)
+ *   notify mention:POST         everyone the post's caption mentions
+ *   unnotify KIND:ACTOR:TARGET  an undone like, repost or follow
+ * The event is checked again when the job runs (the like may already be
+ * undone), and nothing notifies oneself, a blocked account, or someone
+ * who turned that kind off.
+ */
+struct buf;
+struct job;
+struct job_ctx;
+
+int job_notify(struct job_ctx *ctx, const struct job *job, struct buf *why);
+int job_unnotify(struct job_ctx *ctx, const struct job *job, struct buf *why);
+
+#endif
