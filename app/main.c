@@ -5,18 +5,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/conf.h"
 #include "core/log.h"
 #include "jobs/consumer.h"
 #include "media/image_cmd.h"
+#include "seed/seed.h"
 #include "server/pool.h"
 #include "store/db.h"
 #include "store/jobs_store.h"
 #include "store/migrate.h"
 #include "store/rds.h"
+#include "store/posts.h"
+#include "store/timelines.h"
+#include "store/trends.h"
 #include "store/users.h"
+#include "core/arena.h"
 #include "view/render_cmd.h"
 #include "web/app.h"
 #include "config.h"
@@ -33,10 +39,15 @@ static const char usage[] =
 	"                              render one Mustache template to stdout\n"
 	"  image FILE... [--media-root DIR]\n"
 	"                              process images as uploads are, print JSON per file\n"
+	"  seed --users N --posts M [--seed S] [--prefix P] [--images DIR] [--password P]\n"
+	"       [--likes L] [--reposts R]\n"
+	"                              fill the database with demo and benchmark data\n"
 	"  config                      print every configuration key with its default\n"
 	"  admin create-admin USERNAME give an account the admin role\n"
 	"  admin set-role USERNAME ROLE  admin, moderator or user\n"
 	"  admin enqueue KIND ARGS     add a background job\n"
+	"  admin rebuild-timelines     rebuild every home timeline in Redis from MariaDB\n"
+	"  admin rebuild-trends        recount the last day's trending tags from MariaDB\n"
 	"  version                     print the version\n"
 	"\n"
 	"The configuration file comes from --config or BEAUBELLE_CONFIG; every key\n"
@@ -150,6 +161,67 @@ static int cmd_config(void)
 	return 0;
 }
 
+/*
+ * Rebuild what Redis holds from MariaDB: every home timeline (users in
+ * id order, in batches) or the trend buckets of the last day.
+ */
+static int admin_rebuild(const char *config, const char *what)
+{
+	struct conf *c = main_conf(config);
+	struct arena *a;
+	struct db *db;
+	struct rds *r;
+	int rc = 0;
+
+	if (!c)
+		return 1;
+	db = db_open(c, false, NULL);
+	r = rds_open(c, NULL);
+	a = arena_new(64 * 1024);
+	if (!a || db_check(db) != DB_OK || !rds_check(r)) {
+		fprintf(stderr, "beaubelle admin %s: MariaDB or Redis is unavailable\n", what);
+		rc = 1;
+	} else if (strcmp(what, "rebuild-trends") == 0) {
+		int n = trends_rebuild(db, r, (long long)time(NULL));
+
+		if (n < 0)
+			rc = 1;
+		else
+			printf("recorded %d hashtag uses of the last 24 hours\n", n);
+	} else {
+		unsigned long long after = 0, done = 0;
+		struct db_rows rows;
+
+		do {
+			rows.nrows = 0;
+			if (db_query(db, a, &rows, 1000, "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT 1000", "u",
+				     after) != DB_OK) {
+				rc = 1;
+				break;
+			}
+			for (size_t i = 0; i < rows.nrows; i++) {
+				unsigned long long uid = db_cell_u64(&rows, i, 0), *ids = NULL;
+				size_t n = 0;
+
+				after = uid;
+				if (posts_home_ids(db, a, uid, TIMELINES_CAP, &ids, &n) != DB_OK ||
+				    tl_store(r, uid, ids, n) < 0) {
+					rc = 1;
+					break;
+				}
+				done++;
+			}
+			arena_reset(a);
+		} while (rc == 0 && rows.nrows == 1000);
+		printf("rebuilt %llu home timelines\n", done);
+	}
+	arena_free(a);
+	rds_close(r);
+	db_close(db);
+	conf_free(c);
+	return rc;
+}
+
 static int cmd_admin(const char *config, int argc, char **argv)
 {
 	struct conf *c;
@@ -200,6 +272,8 @@ static int cmd_admin(const char *config, int argc, char **argv)
 		conf_free(c);
 		return rc == DB_OK ? 0 : 1;
 	}
+	if (strcmp(argv[0], "rebuild-timelines") == 0 || strcmp(argv[0], "rebuild-trends") == 0)
+		return admin_rebuild(config, argv[0]);
 	fprintf(stderr, "beaubelle admin: unknown command %s\n", argv[0]);
 	return 2;
 }
@@ -236,6 +310,8 @@ int main(int argc, char **argv)
 		return render_cmd(argc, argv);
 	if (strcmp(cmd, "image") == 0)
 		return image_cmd(argc, argv);
+	if (strcmp(cmd, "seed") == 0)
+		return seed_cmd(config, argc, argv);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config();
 	if (strcmp(cmd, "admin") == 0)

@@ -173,6 +173,8 @@ int posts_create_form(struct request *r)
 		posts_enqueue(r, p.approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
 		if (p.approved && strchr(caption, '@'))
 			posts_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
+		if (p.approved && tags.n)
+			posts_enqueue(r, "trend", arena_printf(r->arena, "%llu", id));
 	}
 	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
 }

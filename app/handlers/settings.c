@@ -79,6 +79,7 @@ static int settings_render_profile(struct request *r, int status, struct form *f
 	}
 	json_object_object_add(lang, r->user->language ? r->user->language : "auto", json_object_new_boolean(1));
 	json_object_object_add(m, "language", lang);
+	json_object_object_add(m, "collection_public", json_object_new_boolean(r->user->collection_public));
 	return page_render(r, status, "pages/settings/profile", m);
 }
 
@@ -127,6 +128,9 @@ int settings_profile(struct request *r)
 			uploads_forget(r, old_avatar);
 	}
 	rc = users_update_profile(r->app->db, r->user->id, display_name, bio);
+	if (rc == DB_OK)
+		rc = users_update_collection_public(r->app->db, r->user->id,
+						    http_kv_get(&r->form, "collection_public").ptr != NULL);
 	if (rc == DB_OK)
 		rc = users_update_language(r->app->db, r->user->id,
 					   strcmp(language, "ja") == 0 || strcmp(language, "en") == 0 ? language : NULL);

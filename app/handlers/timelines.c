@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "handlers/deck.h"
 #include "handlers/feeds.h"
 #include "handlers/paging.h"
 #include "http/request.h"
@@ -85,6 +86,12 @@ int timelines_explore(struct request *r)
 	}
 	if (!r->user)
 		json_object_object_add(m, "guest", json_object_new_boolean(1));
+	if (max_id == 0) {
+		struct json_object *trends = deck_trends_model(r, 8);
+
+		json_object_object_add(m, "has_trends", json_object_new_boolean(json_object_array_length(trends) > 0));
+		json_object_object_add(m, "trends", trends);
+	}
 	return page_render(r, 200, "pages/explore", m);
 }
 

@@ -4,6 +4,7 @@
 
 #include "jobs/fanout.h"
 #include "jobs/notify.h"
+#include "jobs/trend.h"
 #include "jobs/selftest.h"
 #include "core/banned.h"
 
@@ -13,6 +14,7 @@ static const struct job_kind job_kinds[] = {
 	{ "unfanout", job_unfanout },
 	{ "notify", job_notify },
 	{ "unnotify", job_unnotify },
+	{ "trend", job_trend },
 };
 
 const struct job_kind *job_kind_find(const char *name)

@@ -488,3 +488,21 @@ int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long
 		      "ORDER BY ph.post_id DESC LIMIT ?", "suu", tag, max_id, (unsigned long long)limit);
 	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
 }
+
+int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, max,
+			  "SELECT h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id WHERE ph.post_id = ?",
+			  "u", post_id);
+
+	if (rc != DB_OK)
+		return rc;
+	*tags = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(char *));
+	if (!*tags)
+		return DB_ERR;
+	for (size_t i = 0; i < rows.nrows; i++)
+		(*tags)[i] = db_cell(&rows, i, 0)->ptr;
+	*n = rows.nrows;
+	return DB_OK;
+}

@@ -96,6 +96,8 @@ int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsig
 /* Approved posts with the hashtag, id < max_id. */
 int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,
 		  unsigned long long **ids, size_t *n);
+/* The hashtags of post_id (arena), at most max. */
+int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n);
 /* Mark removed by a moderator: hidden from everyone but kept for the record. */
 int posts_remove(struct db *db, unsigned long long id, const char *reason);
 

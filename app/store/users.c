@@ -8,7 +8,7 @@
 
 #define USERS_COLUMNS                                                                       \
 	"id, username, email, password_hash, display_name, bio, role, language, avatar_hash, " \
-	"posts_count, followers_count, following_count, notify_mask, "                        \
+	"posts_count, followers_count, following_count, notify_mask, collection_public, "     \
 	"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
 
 static void users_from_row(const struct db_rows *rows, struct user *u)
@@ -27,7 +27,8 @@ static void users_from_row(const struct db_rows *rows, struct user *u)
 	u->followers_count = db_cell_u64(rows, 0, 10);
 	u->following_count = db_cell_u64(rows, 0, 11);
 	u->notify_mask = (unsigned)db_cell_u64(rows, 0, 12);
-	u->created_at = db_cell(rows, 0, 13)->ptr;
+	u->collection_public = db_cell_u64(rows, 0, 13) != 0;
+	u->created_at = db_cell(rows, 0, 14)->ptr;
 	/* DATE_FORMAT's %f gives microseconds; the API wants milliseconds. */
 	if (u->created_at && strlen(u->created_at) == 27) {
 		u->created_at[23] = 'Z';
@@ -141,4 +142,10 @@ int users_update_notify_mask(struct db *db, unsigned long long id, unsigned mask
 {
 	return db_exec(db, "UPDATE users SET notify_mask = ? WHERE id = ?", NULL, NULL, "uu",
 		       (unsigned long long)mask, id);
+}
+
+int users_update_collection_public(struct db *db, unsigned long long id, bool public_)
+{
+	return db_exec(db, "UPDATE users SET collection_public = ? WHERE id = ?", NULL, NULL, "uu",
+		       (unsigned long long)public_, id);
 }

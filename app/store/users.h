@@ -25,6 +25,7 @@ struct user {
 	char *avatar_hash; /* NULL: no avatar */
 	unsigned long long posts_count, followers_count, following_count;
 	unsigned notify_mask; /* bit (1 << enum notif_kind) set: notify that kind */
+	bool collection_public;
 	char *created_at;
 };
 
@@ -50,6 +51,7 @@ int users_update_password(struct db *db, unsigned long long id, const char *hash
 int users_update_email(struct db *db, unsigned long long id, const char *email);
 int users_update_language(struct db *db, unsigned long long id, const char *language);
 int users_update_notify_mask(struct db *db, unsigned long long id, unsigned mask);
+int users_update_collection_public(struct db *db, unsigned long long id, bool public_);
 int users_set_role(struct db *db, const char *username, const char *role);
 int users_delete(struct db *db, unsigned long long id);
 

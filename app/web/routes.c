@@ -5,6 +5,7 @@
 #include "web/router.h"
 
 #include "handlers/health.h"
+#include "handlers/deck.h"
 #include "handlers/language.h"
 #include "handlers/notifications.h"
 #include "handlers/accounts.h"
@@ -19,6 +20,10 @@ const struct route routes[] = {
 	{ "GET", "/", timelines_home, 0 },
 	{ "GET", "/explore", timelines_explore, 0 },
 	{ "GET", "/tags/:name", timelines_tag, 0 },
+	{ "GET", "/explore/tags", deck_trends, 0 },
+	{ "GET", "/deck", deck_page, 0 },
+	{ "POST", "/deck/swipe", deck_swipe_form, 0 },
+	{ "GET", "/collection", deck_collection_mine, 0 },
 	{ "GET", "/healthz", health_live, 0 },
 	{ "GET", "/readyz", health_ready, 0 },
 	{ "GET", "/metrics", health_metrics, 0 },
@@ -52,6 +57,7 @@ const struct route routes[] = {
 	{ "GET", "/p/:id/likes", social_likers, 0 },
 	{ "GET", "/@:username/followers", social_followers, 0 },
 	{ "GET", "/@:username/following", social_following, 0 },
+	{ "GET", "/@:username/collection", deck_collection_public, 0 },
 	{ "POST", "/@:username/follow", social_follow, 0 },
 	{ "POST", "/@:username/unfollow", social_unfollow, 0 },
 	{ "POST", "/@:username/block", social_block, 0 },
