@@ -40,9 +40,12 @@
     const form = card.querySelector('form');
     const body = new URLSearchParams(new FormData(form));
     body.set('action', action);
+    const under = card.nextElementSibling;
+    if (under && under.classList.contains('deck-card')) under.classList.add('next');
     card.classList.add('gone', `fly-${action}`);
     try {
-      const res = await fetch(form.action, {
+      // form.action would name the buttons called "action", not the URL.
+      const res = await fetch(form.getAttribute('action'), {
         method: 'POST', body, credentials: 'same-origin', headers: { Accept: 'application/json' },
       });
       if (res.ok) {
@@ -56,6 +59,7 @@
         // Refused (the day's super likes are used, say): show the card again
         // and let the server's page explain.
         card.classList.remove('gone', `fly-${action}`);
+        under?.classList.remove('next');
         const button = form.querySelector(`button[value="${action}"]`);
         busy = false;
         form.requestSubmit(button);
@@ -63,6 +67,7 @@
       }
     } catch {
       card.classList.remove('gone', `fly-${action}`);
+      under?.classList.remove('next');
     }
     busy = false;
     empty();
