@@ -252,6 +252,7 @@ static size_t seed_below(struct seed_rng *r, size_t n)
 	return (size_t)(seed_unit(r) * (double)n);
 }
 
+/* Standard normal (Box-Muller; one of the pair is enough here). */
 static double seed_normal(struct seed_rng *r)
 {
 	double u = 1.0 - seed_unit(r);
@@ -289,6 +290,7 @@ static size_t seed_poisson(struct seed_rng *r, double mean)
 
 #define SEED_PICK(r, list) ((list)[seed_below((r), SEED_COUNT(list))])
 
+/* Prepare draws proportional to w[0..n); 0, or -1 when out of memory. */
 static int seed_pick_init(struct seed_pick *p, const double *w, size_t n)
 {
 	double sum = 0;
@@ -393,6 +395,29 @@ static int seed_cmp_time(const void *a, const void *b)
 	return seed_cmp_ll(*(const long long *)a, *(const long long *)b);
 }
 
+/* The array p (of *cap elements of size bytes) with room for need,
+ * doubling: p itself or a new block; NULL when out of memory, with p
+ * still valid and *cap unchanged. */
+static void *seed_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t want = *cap * 2 > need ? *cap * 2 : need + 4096;
+	void *grown;
+
+	if (need <= *cap)
+		return p;
+	grown = realloc(p, want * size);
+	if (grown)
+		*cap = want;
+	return grown;
+}
+
+/* qsort, which must not be given the NULL of an empty array. */
+static void seed_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* A random permutation of 0..n-1 (Fisher-Yates). */
 static size_t *seed_permutation(struct seed_rng *r, size_t n)
 {
@@ -432,6 +457,7 @@ static int seed_opt(int argc, char **argv, int *i, const char *name, const char 
 	return 0;
 }
 
+/* A whole decimal number in [0, max]; 0, or -1 for anything else. */
 static int seed_number(const char *s, long max, long *out)
 {
 	char *end;
@@ -600,7 +626,7 @@ static int seed_add_dir(struct seed_world *w, const char *dir)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), seed_cmp_str);
+	seed_sort(names, n, sizeof(*names), seed_cmp_str);
 	for (size_t i = 0; i < n; i++)
 		seed_add_image(w, dir, names[i]);
 	free(names);
@@ -643,6 +669,7 @@ static int seed_load_images(struct seed_world *w)
 
 /* --- users */
 
+/* "Family given", a given name with a flourish, or the English forms. */
 static const char *seed_display_name(struct seed_world *w, struct seed_rng *r, bool ja)
 {
 	double u = seed_unit(r);
@@ -708,15 +735,14 @@ static int seed_make_users(struct seed_world *w)
 
 /* --- follows */
 
+/* Record a follow between user indexes and count it on both accounts. */
 static int seed_push_follow(struct seed_world *w, size_t *cap, size_t follower, size_t followee, long long t)
 {
-	if (w->nfollows == *cap) {
-		struct seed_follow *grown = realloc(w->follows, (*cap = *cap ? *cap * 2 : 4096) * sizeof(*grown));
+	struct seed_follow *grown = seed_grow(w->follows, cap, w->nfollows + 1, sizeof(*w->follows));
 
-		if (!grown)
-			return -1;
-		w->follows = grown;
-	}
+	if (!grown)
+		return -1;
+	w->follows = grown;
 	w->follows[w->nfollows].follower_id = follower;
 	w->follows[w->nfollows].followee_id = followee;
 	w->follows[w->nfollows].created_ms = t;
@@ -791,7 +817,7 @@ static int seed_make_follows(struct seed_world *w)
 			got++;
 		}
 	}
-	qsort(w->follows, w->nfollows, sizeof(*w->follows), seed_cmp_follow);
+	seed_sort(w->follows, w->nfollows, sizeof(*w->follows), seed_cmp_follow);
 	rc = seed_index_followers(w);
 out:
 	seed_pick_release(&pick);
@@ -869,7 +895,7 @@ static double *seed_activity(struct seed_world *w, struct seed_rng *r)
 			keys[i].key = log((double)w->pop_rank[i] + 1.0) + 1.5 * seed_normal(r);
 			keys[i].index = i;
 		}
-		qsort(keys, w->nusers, sizeof(*keys), seed_cmp_key);
+		seed_sort(keys, w->nusers, sizeof(*keys), seed_cmp_key);
 		for (size_t k = 0; k < w->nusers; k++)
 			rank[keys[k].index] = k;
 		weights = seed_zipf(rank, w->nusers, 0.6);
@@ -898,7 +924,7 @@ static int seed_make_originals(struct seed_world *w, struct seed_post *orig, siz
 		goto out;
 	for (size_t k = 0; k < n; k++)
 		times[k] = start + (long long)(seed_unit(&r) * (double)span);
-	qsort(times, n, sizeof(*times), seed_cmp_time);
+	seed_sort(times, n, sizeof(*times), seed_cmp_time);
 	for (size_t k = 0; k < n; k++) {
 		struct seed_post *p = &orig[k];
 		size_t a = seed_pick_draw(&authors, &r);
@@ -947,19 +973,6 @@ static long long seed_after(struct seed_world *w, struct seed_rng *r, long long 
 	return t + d;
 }
 
-static int seed_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	void *grown;
-
-	if (need <= *cap)
-		return 0;
-	grown = realloc(*p, (*cap = *cap * 2 > need ? *cap * 2 : need + 4096) * size);
-	if (!grown)
-		return -1;
-	*p = grown;
-	return 0;
-}
-
 /*
  * Likes and reposts of the originals (see the top of the file). Likes
  * refer to originals by index for now; reposts are returned separately
@@ -999,8 +1012,10 @@ static int seed_make_engagement(struct seed_world *w, struct seed_post *orig, si
 			if (u == a || lmark[u] == k + 1)
 				continue;
 			lmark[u] = k + 1;
-			if (seed_grow((void **)&w->likes, &lcap, w->nlikes + 1, sizeof(*w->likes)) != 0)
+			l = seed_grow(w->likes, &lcap, w->nlikes + 1, sizeof(*w->likes));
+			if (!l)
 				goto out;
+			w->likes = l;
 			l = &w->likes[w->nlikes++];
 			l->user_id = u;
 			l->post_id = k;
@@ -1021,8 +1036,10 @@ static int seed_make_engagement(struct seed_world *w, struct seed_post *orig, si
 			if (u == a || rmark[u] == k + 1)
 				continue;
 			rmark[u] = k + 1;
-			if (seed_grow((void **)reposts, &rcap, *nreposts + 1, sizeof(**reposts)) != 0)
+			rp = seed_grow(*reposts, &rcap, *nreposts + 1, sizeof(**reposts));
+			if (!rp)
 				goto out;
+			*reposts = rp;
 			rp = &(*reposts)[(*nreposts)++];
 			rp->user = u;
 			rp->original = k;
@@ -1059,7 +1076,7 @@ static int seed_merge_posts(struct seed_world *w, struct seed_post *orig, size_t
 		free(where);
 		return -1;
 	}
-	qsort(rp, nrp, sizeof(*rp), seed_cmp_repost);
+	seed_sort(rp, nrp, sizeof(*rp), seed_cmp_repost);
 	while (i < norig || j < nrp) {
 		if (j >= nrp || (i < norig && orig[i].created_ms <= rp[j].created_ms)) {
 			where[i] = k;
@@ -1080,6 +1097,8 @@ static int seed_merge_posts(struct seed_world *w, struct seed_post *orig, size_t
 	return 0;
 }
 
+/* Originals, their likes and reposts, merged into w->posts; the likes
+ * sorted by time so their ids grow with it too. */
 static int seed_make_posts(struct seed_world *w)
 {
 	size_t n = (size_t)w->o->posts, nrp = 0;
@@ -1092,7 +1111,7 @@ static int seed_make_posts(struct seed_world *w)
 	    seed_merge_posts(w, orig, n, rp, nrp) == 0)
 		rc = 0;
 	if (rc == 0)
-		qsort(w->likes, w->nlikes, sizeof(*w->likes), seed_cmp_like);
+		seed_sort(w->likes, w->nlikes, sizeof(*w->likes), seed_cmp_like);
 	free(orig);
 	free(rp);
 	return rc;
@@ -1100,6 +1119,7 @@ static int seed_make_posts(struct seed_world *w)
 
 /* --- writing */
 
+/* Say which step failed and why; -1. */
 static int seed_fail(struct seed_store *s, const char *what)
 {
 	fprintf(stderr, "beaubelle seed: %s failed: %s\n", what, seed_store_error(s));
@@ -1124,6 +1144,8 @@ static int seed_check_free(struct seed_world *w, struct seed_store *s)
 	return 0;
 }
 
+/* The follows, once the accounts have ids, SEED_FOLLOW_CHUNK per
+ * transaction. */
 static int seed_write_follows(struct seed_world *w, struct seed_store *s)
 {
 	for (size_t i = 0; i < w->nfollows; i++) {
@@ -1140,6 +1162,8 @@ static int seed_write_follows(struct seed_world *w, struct seed_store *s)
 	return 0;
 }
 
+/* The posts and reposts with their media rows and hashtags, in time
+ * order, SEED_POST_CHUNK per transaction. */
 static int seed_write_posts(struct seed_world *w, struct seed_store *s)
 {
 	for (size_t i = 0; i < w->nposts; i++)
@@ -1154,6 +1178,7 @@ static int seed_write_posts(struct seed_world *w, struct seed_store *s)
 	return 0;
 }
 
+/* The likes, once posts have ids, SEED_LIKE_CHUNK per transaction. */
 static int seed_write_likes(struct seed_world *w, struct seed_store *s)
 {
 	for (size_t i = 0; i < w->nlikes; i++) {
@@ -1191,9 +1216,17 @@ static int seed_write(struct seed_world *w, struct seed_store *s)
 	if (seed_store_users(s, w->users, w->nusers, hash, w->user_ids) != DB_OK)
 		return seed_fail(s, "inserting users");
 	seed_progress(w, "users", w->nusers, w->nusers);
-	if (seed_write_follows(w, s) != 0 || seed_write_posts(w, s) != 0 || seed_write_likes(w, s) != 0)
-		return -1;
-	return 0;
+	if (seed_write_follows(w, s) == 0 && seed_write_posts(w, s) == 0 && seed_write_likes(w, s) == 0)
+		return 0;
+	/* Leave nothing half-seeded behind, so the same command can simply
+	 * be run again. */
+	if (seed_store_remove_users(s, w->user_ids, w->nusers) == DB_OK)
+		fputs("beaubelle seed: the accounts seeded so far were removed again\n", stderr);
+	else
+		fprintf(stderr, "beaubelle seed: %s; remove the partial set with "
+			"DELETE FROM users WHERE username BETWEEN '%s' AND '%s'\n",
+			seed_store_error(s), w->users[0].username, w->users[w->nusers - 1].username);
+	return -1;
 }
 
 /* Drop every cached home timeline: each is rebuilt from MariaDB when it
@@ -1226,6 +1259,11 @@ static void seed_world_release(struct seed_world *w)
 	arena_free(w->text);
 }
 
+/*
+ * Check, generate, write, drop the cached timelines, report. The name
+ * check comes before anything is stored, the images included. Returns
+ * the exit status.
+ */
 static int seed_run(const struct seed_opts *o, const struct conf *c)
 {
 	struct seed_world w;

@@ -445,6 +445,28 @@ int seed_store_users(struct seed_store *s, const struct seed_user *users, size_t
 	return rc;
 }
 
+int seed_store_remove_users(struct seed_store *s, const unsigned long long *ids, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+		int rc;
+
+		/* A run of consecutive ids, at most a batch long so each DELETE
+		 * and its cascades stay a modest transaction. */
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1 && j + 1 - i < SEED_STORE_BATCH)
+			j++;
+		rc = db_exec(s->db, "DELETE FROM users WHERE id BETWEEN ? AND ?", NULL, NULL, "uu", ids[i], ids[j]);
+		if (rc != DB_OK) {
+			seed_store_set_error(s, "removing the seeded accounts", db_error(s->db));
+			return rc;
+		}
+		i = j + 1;
+	}
+	return DB_OK;
+}
+
 int seed_store_follows(struct seed_store *s, const struct seed_follow *follows, size_t n)
 {
 	struct seed_bulk b;
@@ -500,8 +522,10 @@ static int seed_store_media_rows(struct seed_store *s, const struct seed_post *p
 				"created_at) VALUES ",
 				"(?,?,'post',?,?,?,?,?,?,?,?,?,?,?,?)", 14);
 
-	if (!idx || !ids)
+	if (rc == DB_OK && (!idx || !ids)) {
+		seed_store_set_error(s, "media", "out of memory");
 		rc = DB_ERR;
+	}
 	for (size_t i = from; i < to; i++)
 		if (posts[i].original == SEED_STORE_NONE)
 			idx[n++] = i;
@@ -636,8 +660,12 @@ int seed_store_posts(struct seed_store *s, const struct seed_post *posts, size_t
 {
 	size_t *late = calloc(to - from + 1, sizeof(*late));
 	size_t nlate = 0;
-	int rc = late ? seed_store_tx_begin(s) : DB_ERR;
+	int rc = DB_ERR;
 
+	if (late)
+		rc = seed_store_tx_begin(s);
+	else
+		seed_store_set_error(s, "posts", "out of memory");
 	if (rc == DB_OK)
 		rc = seed_store_media_rows(s, posts, from, to, media_ids);
 	if (rc == DB_OK)

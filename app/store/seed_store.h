@@ -106,6 +106,14 @@ int seed_store_hashtags(struct seed_store *s, const char *const *names, size_t n
 int seed_store_users(struct seed_store *s, const struct seed_user *users, size_t n,
 		     const char *password_hash, unsigned long long *ids);
 
+/*
+ * Delete the accounts ids[0..n) made by seed_store_users(), and with
+ * them (the foreign keys cascade) everything seeded for them: used when
+ * a later step fails, so the same names can be seeded again. Only ranges
+ * of consecutive ids that are all in ids are deleted.
+ */
+int seed_store_remove_users(struct seed_store *s, const unsigned long long *ids, size_t n);
+
 /* Insert follows[0..n) in one transaction. */
 int seed_store_follows(struct seed_store *s, const struct seed_follow *follows, size_t n);
 
