@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +111,33 @@ char *buf_detach(struct buf *b, size_t *len)
 		*len = b->len;
 	buf_init(b);
 	return p;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n, start = b->len;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b->len - start + n > max) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+		if (buf_append(b, chunk, n) < 0) {
+			fclose(f);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	n = (size_t)ferror(f);
+	fclose(f);
+	if (n) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
 }

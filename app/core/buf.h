@@ -31,6 +31,9 @@ int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Append the whole file at path, refusing files larger than max bytes.
+ * Returns 0, or -1 with errno set (EFBIG when too large). */
+int buf_read_file(struct buf *b, const char *path, size_t max);
 /* Take the contents: the caller frees the result; b is empty after. */
 char *buf_detach(struct buf *b, size_t *len);
 

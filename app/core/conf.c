@@ -434,23 +434,10 @@ static int conf_apply_env(struct conf *c, struct buf *err)
 
 static int conf_read_file(const char *path, struct buf *out, struct buf *err)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-
-	if (!f) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > CONF_MAX_FILE || buf_append(out, chunk, n) < 0) {
-			buf_printf(err, "%s: file too large", path);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
+	if (buf_read_file(out, path, CONF_MAX_FILE) == 0)
+		return 0;
+	buf_printf(err, "%s: %s", path, errno == EFBIG ? "file too large" : strerror(errno));
+	return -1;
 }
 
 int conf_validate(struct conf *c, struct buf *err)

@@ -284,40 +284,33 @@ int social_block(struct request *r)
 	return social_account_done(r, &u);
 }
 
-int social_unblock(struct request *r)
+/* A change of relation that needs nothing but the row (and no job). */
+static int social_relation(struct request *r,
+			   int (*change)(struct db *, unsigned long long, unsigned long long))
 {
 	struct user u;
 	int rc = auth_require(r);
 
 	if (rc || (rc = social_target(r, &u)))
 		return rc;
-	if (blocks_delete(r->app->db, r->user->id, u.id) != DB_OK)
+	if (change(r->app->db, r->user->id, u.id) != DB_OK)
 		return 503;
 	return social_account_done(r, &u);
+}
+
+int social_unblock(struct request *r)
+{
+	return social_relation(r, blocks_delete);
 }
 
 int social_mute(struct request *r)
 {
-	struct user u;
-	int rc = auth_require(r);
-
-	if (rc || (rc = social_target(r, &u)))
-		return rc;
-	if (mutes_create(r->app->db, r->user->id, u.id) != DB_OK)
-		return 503;
-	return social_account_done(r, &u);
+	return social_relation(r, mutes_create);
 }
 
 int social_unmute(struct request *r)
 {
-	struct user u;
-	int rc = auth_require(r);
-
-	if (rc || (rc = social_target(r, &u)))
-		return rc;
-	if (mutes_delete(r->app->db, r->user->id, u.id) != DB_OK)
-		return 503;
-	return social_account_done(r, &u);
+	return social_relation(r, mutes_delete);
 }
 
 /* A list of accounts with the viewer's follow state on each. */

@@ -110,15 +110,7 @@ int blocks_hidden_ids(struct db *db, struct arena *a, unsigned long long viewer,
 			  "UNION SELECT muted_id FROM mutes WHERE muter_id = ? LIMIT 10000",
 			  "uuu", viewer, viewer, viewer);
 
-	if (rc != DB_OK)
-		return rc;
-	*ids = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**ids));
-	if (!*ids)
-		return DB_ERR;
-	for (size_t i = 0; i < rows.nrows; i++)
-		(*ids)[i] = db_cell_u64(&rows, i, 0);
-	*n = rows.nrows;
-	return DB_OK;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int blocks_list(struct db *db, struct arena *a, unsigned long long viewer, bool muted, size_t limit,

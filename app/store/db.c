@@ -513,6 +513,17 @@ unsigned long long db_cell_u64(const struct db_rows *r, size_t row, size_t col)
 	return c->ptr ? strtoull(c->ptr, NULL, 10) : 0;
 }
 
+int db_rows_u64s(struct arena *a, const struct db_rows *r, size_t col, unsigned long long **out, size_t *n)
+{
+	*out = arena_calloc(a, r->nrows ? r->nrows : 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < r->nrows; i++)
+		(*out)[i] = db_cell_u64(r, i, col);
+	*n = r->nrows;
+	return DB_OK;
+}
+
 long long db_cell_i64(const struct db_rows *r, size_t row, size_t col)
 {
 	const struct db_cell *c = db_cell(r, row, col);

@@ -71,6 +71,8 @@ static inline struct db_cell *db_cell(const struct db_rows *r, size_t row, size_
 {
 	return &r->cells[row * r->ncols + col];
 }
+/* Column col of every row as numbers, in an arena array (never NULL). */
+int db_rows_u64s(struct arena *a, const struct db_rows *r, size_t col, unsigned long long **out, size_t *n);
 unsigned long long db_cell_u64(const struct db_rows *r, size_t row, size_t col);
 long long db_cell_i64(const struct db_rows *r, size_t row, size_t col);
 

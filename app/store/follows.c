@@ -127,15 +127,7 @@ int follows_follower_ids(struct db *db, struct arena *a, unsigned long long uid,
 			  "SELECT follower_id FROM follows WHERE followee_id = ? AND follower_id > ? "
 			  "ORDER BY follower_id LIMIT ?", "uuu", uid, after, (unsigned long long)limit);
 
-	if (rc != DB_OK)
-		return rc;
-	*ids = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**ids));
-	if (!*ids)
-		return DB_ERR;
-	for (size_t i = 0; i < rows.nrows; i++)
-		(*ids)[i] = db_cell_u64(&rows, i, 0);
-	*n = rows.nrows;
-	return DB_OK;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int follows_among(struct db *db, struct arena *a, unsigned long long viewer, const unsigned long long *ids,

@@ -106,23 +106,10 @@ int migrate_current(struct db *db, long *version)
 
 static int migrate_read(const char *path, struct buf *out, struct buf *err)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-
-	if (!f) {
-		buf_printf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > MIGRATE_MAX_SIZE || buf_append(out, chunk, n) < 0) {
-			buf_printf(err, "%s: too large", path);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
+	if (buf_read_file(out, path, MIGRATE_MAX_SIZE) == 0)
+		return 0;
+	buf_printf(err, "%s: %s", path, errno == EFBIG ? "too large" : strerror(errno));
+	return -1;
 }
 
 static int migrate_lock(struct db *db, struct arena *a, struct buf *err)

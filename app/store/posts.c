@@ -420,18 +420,6 @@ int posts_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, 
 	return DB_OK;
 }
 
-static int posts_ids_of(struct db *db, struct arena *a, struct db_rows *rows, unsigned long long **ids, size_t *n)
-{
-	(void)db;
-	*ids = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**ids));
-	if (!*ids)
-		return DB_ERR;
-	for (size_t i = 0; i < rows->nrows; i++)
-		(*ids)[i] = db_cell_u64(rows, i, 0);
-	*n = rows->nrows;
-	return DB_OK;
-}
-
 int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_t limit, unsigned long long **ids,
 		   size_t *n)
 {
@@ -445,7 +433,7 @@ int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_
 			  ") t ORDER BY id DESC LIMIT ?",
 			  "uuuuu", uid, (unsigned long long)limit, uid, (unsigned long long)limit, (unsigned long long)limit);
 
-	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, size_t limit,
@@ -459,7 +447,7 @@ int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, 
 	rc = db_query(db, a, &rows, limit,
 		      "SELECT id FROM posts WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
 		      "ORDER BY id DESC LIMIT ?", "uu", max_id, (unsigned long long)limit);
-	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n)
@@ -470,7 +458,7 @@ int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsig
 			  "AND repost_of_id IS NULL AND likes_count > 0 ORDER BY likes_count DESC, id DESC LIMIT ?",
 			  "uu", (unsigned long long)hours, (unsigned long long)limit);
 
-	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,
@@ -486,7 +474,7 @@ int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long
 		      "JOIN posts p ON p.id = ph.post_id "
 		      "WHERE h.name = ? AND ph.post_id < ? AND p.state = 'approved' "
 		      "ORDER BY ph.post_id DESC LIMIT ?", "suu", tag, max_id, (unsigned long long)limit);
-	return rc == DB_OK ? posts_ids_of(db, a, &rows, ids, n) : rc;
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
 int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n)
