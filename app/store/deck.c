@@ -12,7 +12,7 @@ int deck_candidates(struct db *db, struct arena *a, unsigned long long uid, size
 	struct db_rows rows;
 	int rc = db_query(db, a, &rows, limit,
 			  "SELECT p.id, p.user_id, p.likes_count, p.superlikes_count, UNIX_TIMESTAMP(p.created_at) "
-			  "FROM posts p LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
+			  "FROM posts p FORCE INDEX (posts_originals) LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
 			  "WHERE p.state = 'approved' AND p.repost_of_id IS NULL AND p.user_id <> ? AND s.post_id IS NULL "
 			  "ORDER BY p.id DESC LIMIT ?",
 			  "uuu", uid, uid, (unsigned long long)limit);

@@ -445,7 +445,7 @@ int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, 
 	if (!max_id)
 		max_id = ~0ULL >> 1;
 	rc = db_query(db, a, &rows, limit,
-		      "SELECT id FROM posts WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
+		      "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
 		      "ORDER BY id DESC LIMIT ?", "uu", max_id, (unsigned long long)limit);
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
