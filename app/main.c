@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "jobs/consumer.h"
 #include "media/image_cmd.h"
+#include "moderation/moderate_cmd.h"
 #include "seed/seed.h"
 #include "server/pool.h"
 #include "store/db.h"
@@ -39,6 +40,8 @@ static const char usage[] =
 	"                              render one Mustache template to stdout\n"
 	"  image FILE... [--media-root DIR]\n"
 	"                              process images as uploads are, print JSON per file\n"
+	"  moderate IMAGE... [--repeat N] [--ppm DIR]\n"
+	"                              run the moderation models on images, print JSON per file\n"
 	"  seed --users N --posts M [--seed S] [--prefix P] [--images DIR] [--password P]\n"
 	"       [--likes L] [--reposts R]\n"
 	"                              fill the database with demo and benchmark data\n"
@@ -310,6 +313,8 @@ int main(int argc, char **argv)
 		return render_cmd(argc, argv);
 	if (strcmp(cmd, "image") == 0)
 		return image_cmd(argc, argv);
+	if (strcmp(cmd, "moderate") == 0)
+		return moderate_cmd(config, argc, argv);
 	if (strcmp(cmd, "seed") == 0)
 		return seed_cmd(config, argc, argv);
 	if (strcmp(cmd, "config") == 0)

@@ -156,6 +156,8 @@ static const struct conf_key conf_keys[] = {
 
 	{ "moderation", "mode", CONF_STR, F(moderation_mode), "off", 0, 0,
 	  "off approves every post at once; builtin runs the models in-process." },
+	{ "moderation", "models_dir", CONF_STR, F(models_dir), ".cache/models", 0, 0,
+	  "Folder of the converted models that scripts/fetch-models writes (docs/models.md)." },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

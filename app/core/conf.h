@@ -81,6 +81,7 @@ struct conf {
 	char *live_publish_url;
 	/* [moderation] */
 	char *moderation_mode;
+	char *models_dir;
 
 	/* Where the values came from, for messages. */
 	char *path;
