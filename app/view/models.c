@@ -1,5 +1,6 @@
 #include "view/models.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +32,16 @@ static void model_int(struct json_object *o, const char *key, long long v)
 	json_object_object_add(o, key, json_object_new_int64(v));
 }
 
+/* A count as the language writes it ("12.3K", "1.2万"). */
+static void model_count(struct request *r, struct json_object *o, const char *key, unsigned long long n)
+{
+	char text[32];
+
+	if (i18n_format_count(page_catalog(r), n, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "%llu", n);
+	model_str(o, key, text);
+}
+
 struct json_object *model_account(struct request *r, const struct user *u)
 {
 	struct json_object *a = json_object_new_object();
@@ -41,9 +52,9 @@ struct json_object *model_account(struct request *r, const struct user *u)
 	model_str(a, "bio", u->bio);
 	if (u->avatar_hash)
 		model_str(a, "avatar_url", model_media_url(r, u->avatar_hash, "thumb"));
-	model_int(a, "posts_count", (long long)u->posts_count);
-	model_int(a, "followers_count", (long long)u->followers_count);
-	model_int(a, "following_count", (long long)u->following_count);
+	model_count(r, a, "posts_count", u->posts_count);
+	model_count(r, a, "followers_count", u->followers_count);
+	model_count(r, a, "following_count", u->following_count);
 	return a;
 }
 

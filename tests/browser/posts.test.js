@@ -54,3 +54,21 @@ for (const [device, options] of Object.entries(viewports)) {
     await context.close();
   });
 }
+
+test('images show their Blurhash placeholder until they load', async () => {
+  const context = await browser.newContext(viewports.phone);
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/media/**', async (route) => { await held; await route.continue(); });
+  await page.goto(`${base}/explore`, { waitUntil: 'domcontentloaded' });
+  const img = page.locator('img[data-blurhash]').first();
+  await page.waitForFunction(() => document.querySelector('img[data-blurhash]')?.style.backgroundImage.startsWith('url("data:image/png'));
+  assert.ok(await img.getAttribute('width') && await img.getAttribute('height'), 'the image reserves its space');
+  release();
+  await page.waitForFunction(() => {
+    const i = document.querySelector('img[data-blurhash]');
+    return i.complete && i.naturalWidth > 0 && i.style.backgroundImage === '';
+  });
+  await context.close();
+});
