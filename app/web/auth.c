@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "http/url.h"
+#include "store/oauth.h"
 #include "store/sessions.h"
 #include "store/users.h"
 #include "web/app.h"
@@ -17,6 +18,19 @@
 #include "core/banned.h"
 
 #define AUTH_CSRF_COOKIE "bb_csrf"
+/* Record a token's use at most this often: one write per hour, not per request. */
+#define AUTH_TOKEN_TOUCH_EVERY 3600
+
+/*
+ * The bearer token of the request being handled. A worker handles one
+ * request at a time and auth_load() resets this at the start of each,
+ * so it never outlives its request; it is kept here rather than in
+ * struct request because only the API needs it.
+ */
+static struct {
+	int status;
+	struct oauth_token *token;
+} auth_bearer_now;
 
 const char *auth_cookie_name(const struct request *r)
 {
@@ -77,6 +91,62 @@ const char *auth_csrf_token(struct request *r)
 	return token;
 }
 
+/*
+ * "Authorization: Bearer <token>" of an API request: fill r->user (and
+ * the token row) or record why not. Another scheme (Basic, which the
+ * token endpoint reads for client credentials) is not a bearer token.
+ */
+static void auth_load_bearer(struct request *r)
+{
+	const char *h = req_env(r, "HTTP_AUTHORIZATION");
+	char hash[OAUTH_HASH_LEN + 1];
+	struct oauth_token *t;
+	struct user *u;
+	size_t n;
+	int rc;
+
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	n = strlen(h);
+	auth_bearer_now.status = AUTH_BEARER_INVALID;
+	if (n != OAUTH_SECRET_LEN)
+		return;
+	t = arena_alloc(r->arena, sizeof(*t));
+	u = arena_alloc(r->arena, sizeof(*u));
+	if (!t || !u) {
+		auth_bearer_now.status = AUTH_BEARER_UNAVAILABLE;
+		return;
+	}
+	oauth_hash(h, n, hash);
+	rc = oauth_token_find(r->app->db, r->arena, hash, t);
+	if (rc == OAUTH_NOT_FOUND)
+		return;
+	if (rc == DB_OK && t->user_id)
+		rc = users_find_by_id(r->app->db, r->arena, t->user_id, u);
+	if (rc == USERS_NOT_FOUND)
+		return;
+	if (rc != DB_OK) {
+		auth_bearer_now.status = AUTH_BEARER_UNAVAILABLE;
+		return;
+	}
+	if (t->idle < 0 || t->idle >= AUTH_TOKEN_TOUCH_EVERY)
+		oauth_token_touch(r->app->db, t->id);
+	auth_bearer_now.status = AUTH_BEARER_OK;
+	auth_bearer_now.token = t;
+	r->user = t->user_id ? u : NULL;
+}
+
+int auth_bearer(const struct request *r, const struct oauth_token **token)
+{
+	(void)r;
+	if (token)
+		*token = auth_bearer_now.status == AUTH_BEARER_OK ? auth_bearer_now.token : NULL;
+	return auth_bearer_now.status;
+}
+
 void auth_load(struct request *r)
 {
 	struct str token = http_kv_get(&r->cookies, auth_cookie_name(r));
@@ -86,6 +156,16 @@ void auth_load(struct request *r)
 
 	r->session = NULL;
 	r->user = NULL;
+	auth_bearer_now.status = AUTH_BEARER_NONE;
+	auth_bearer_now.token = NULL;
+	/* The OAuth consent page is a page of the site: the person approving
+	 * is the one logged in with the cookie, and the form has CSRF. */
+	if (r->is_api && str_eq_c(r->path, "/oauth/authorize"))
+		r->is_api = false;
+	if (r->is_api) {
+		auth_load_bearer(r);
+		return;
+	}
 	if (token.ptr && token.len == SESS_TOKEN_LEN && !r->is_api) {
 		s = arena_alloc(r->arena, sizeof(*s));
 		u = arena_alloc(r->arena, sizeof(*u));

@@ -8,16 +8,35 @@
  * Logged-in forms carry the session's CSRF token. Anonymous forms (login,
  * sign-up) carry a token that must equal an HttpOnly cookie set with the
  * form, so a login cannot be forged from another site either.
+ *
+ * API requests (r->is_api) never use the cookie: they are authenticated
+ * by an OAuth bearer token in the Authorization header only, which a
+ * browser does not attach by itself, so they need no CSRF check.
  */
 #include <stdbool.h>
 
+struct oauth_token;
 struct request;
 struct user;
 
+enum auth_bearer_status {
+	AUTH_BEARER_NONE = 0,         /* no bearer token was sent */
+	AUTH_BEARER_OK = 1,           /* a live token: r->user is its user (NULL for an app token) */
+	AUTH_BEARER_INVALID = -1,     /* unknown, revoked or malformed: answer 401 */
+	AUTH_BEARER_UNAVAILABLE = -2, /* the database could not tell: answer 503 */
+};
+
 /* The session cookie's name: __Host-sid over https, sid otherwise. */
 const char *auth_cookie_name(const struct request *r);
-/* Attach r->session and r->user when the cookie names a live session. */
+/* Attach r->session and r->user when the cookie names a live session;
+ * for API requests, r->user of the bearer token instead. */
 void auth_load(struct request *r);
+/*
+ * The bearer token of the current API request: an auth_bearer_status,
+ * and with AUTH_BEARER_OK the token row (arena) in *token when token is
+ * not NULL. Valid until the next request.
+ */
+int auth_bearer(const struct request *r, const struct oauth_token **token);
 /* The token forms must carry: the session's, or for a visitor the
  * anonymous cookie's, minted (and the cookie set) on first use. */
 const char *auth_csrf_token(struct request *r);

@@ -39,10 +39,31 @@ void middleware_language(struct request *r)
 	r->lang = i18n_negotiate(req_env(r, "HTTP_ACCEPT_LANGUAGE"), chosen, c->default_language);
 }
 
+/*
+ * What every API request gets (the Mastodon API, the OAuth endpoints,
+ * discovery): CORS for browser clients, and no access token in the URL,
+ * where logs and Referer headers would keep it. Auth is by bearer token
+ * only, so allowing every origin without credentials exposes nothing
+ * the token holder could not already read.
+ */
+static int middleware_api(struct request *r)
+{
+	response_header_add(&r->res, "Access-Control-Allow-Origin", "*");
+	response_header_add(&r->res, "Access-Control-Expose-Headers",
+			    "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id");
+	if (http_kv_get(&r->query, "access_token").ptr) {
+		r->error_message = "Access tokens are accepted in the Authorization header only";
+		return 401;
+	}
+	return 0;
+}
+
 int middleware_before(struct request *r)
 {
 	int status;
 
+	if (r->is_api && (status = middleware_api(r)))
+		return status;
 	if (req_is_safe_method(r))
 		return 0;
 	status = req_read_body(r, (r->route->flags & ROUTE_UPLOAD) != 0);

@@ -4,6 +4,8 @@
  */
 #include "web/router.h"
 
+#include "api/authorized_apps.h"
+#include "api/oauth.h"
 #include "handlers/health.h"
 #include "handlers/deck.h"
 #include "handlers/language.h"
@@ -71,6 +73,20 @@ const struct route routes[] = {
 	{ "GET", "/_live/check", notifications_live_auth, 0 },
 	{ "GET", "/settings/notifications", notifications_settings, 0 },
 	{ "POST", "/settings/notifications", notifications_settings_save, 0 },
+	{ "GET", "/settings/apps", api_apps_settings, 0 },
+	{ "POST", "/settings/apps/revoke", api_apps_revoke, 0 },
+
+	/* The OAuth 2 provider. The consent page is a cookie page with CSRF
+	 * (see auth_load); the rest authenticate clients and tokens instead. */
+	{ "GET", "/oauth/authorize", api_oauth_authorize_form, 0 },
+	{ "POST", "/oauth/authorize", api_oauth_authorize, 0 },
+	{ "POST", "/oauth/token", api_oauth_token, ROUTE_NO_CSRF },
+	{ "POST", "/oauth/revoke", api_oauth_revoke, ROUTE_NO_CSRF },
+	{ "GET", "/.well-known/oauth-authorization-server", api_oauth_metadata, 0 },
+
+	/* The Mastodon client API: bearer tokens only, never the cookie. */
+	{ "POST", "/api/v1/apps", api_oauth_apps_create, ROUTE_NO_CSRF },
+	{ "GET", "/api/v1/apps/verify_credentials", api_oauth_apps_verify, 0 },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
