@@ -149,3 +149,28 @@ int users_update_collection_public(struct db *db, unsigned long long id, bool pu
 	return db_exec(db, "UPDATE users SET collection_public = ? WHERE id = ?", NULL, NULL, "uu",
 		       (unsigned long long)public_, id);
 }
+
+int users_stats(struct db *db, struct users_stats *out)
+{
+	struct arena *a = arena_new(1024);
+	struct db_rows rows;
+	int rc;
+
+	if (!a)
+		return DB_ERR;
+	/* Active: posted in the window. Logins are not recorded anywhere
+	 * that would outlive Redis, and posting is what others see. */
+	rc = db_query(db, a, &rows, 1,
+		      "SELECT (SELECT COUNT(*) FROM users), "
+		      "(SELECT COUNT(DISTINCT user_id) FROM posts WHERE state = 'approved' AND created_at > NOW(3) - INTERVAL 30 DAY), "
+		      "(SELECT COUNT(DISTINCT user_id) FROM posts WHERE state = 'approved' AND created_at > NOW(3) - INTERVAL 180 DAY), "
+		      "(SELECT COUNT(*) FROM posts WHERE state = 'approved' AND repost_of_id IS NULL)", "");
+	if (rc == DB_OK) {
+		out->total = db_cell_u64(&rows, 0, 0);
+		out->active_month = db_cell_u64(&rows, 0, 1);
+		out->active_halfyear = db_cell_u64(&rows, 0, 2);
+		out->posts = db_cell_u64(&rows, 0, 3);
+	}
+	arena_free(a);
+	return rc;
+}

@@ -55,4 +55,13 @@ int users_update_collection_public(struct db *db, unsigned long long id, bool pu
 int users_set_role(struct db *db, const char *username, const char *role);
 int users_delete(struct db *db, unsigned long long id);
 
+/* Instance-wide counts for discovery documents (nodeinfo, the API's instance). */
+struct users_stats {
+	unsigned long long total;
+	unsigned long long active_month;    /* accounts with an approved post in 30 days */
+	unsigned long long active_halfyear; /* ... in 180 days */
+	unsigned long long posts;           /* approved original posts */
+};
+int users_stats(struct db *db, struct users_stats *out);
+
 #endif

@@ -5,7 +5,9 @@
 #include "web/router.h"
 
 #include "api/authorized_apps.h"
+#include "api/instance.h"
 #include "api/oauth.h"
+#include "api/stubs.h"
 #include "handlers/health.h"
 #include "handlers/deck.h"
 #include "handlers/language.h"
@@ -17,6 +19,10 @@
 #include "handlers/social.h"
 #include "handlers/timelines.h"
 #include "core/banned.h"
+
+/* An API route and its CORS preflight (OPTIONS on the same path). */
+#define API(method, pattern, handler, flags) \
+	{ method, pattern, handler, flags }, { "OPTIONS", pattern, api_preflight, 0 }
 
 const struct route routes[] = {
 	{ "GET", "/", timelines_home, 0 },
@@ -80,13 +86,36 @@ const struct route routes[] = {
 	 * (see auth_load); the rest authenticate clients and tokens instead. */
 	{ "GET", "/oauth/authorize", api_oauth_authorize_form, 0 },
 	{ "POST", "/oauth/authorize", api_oauth_authorize, 0 },
-	{ "POST", "/oauth/token", api_oauth_token, ROUTE_NO_CSRF },
-	{ "POST", "/oauth/revoke", api_oauth_revoke, ROUTE_NO_CSRF },
-	{ "GET", "/.well-known/oauth-authorization-server", api_oauth_metadata, 0 },
+	API("POST", "/oauth/token", api_oauth_token, ROUTE_NO_CSRF),
+	API("POST", "/oauth/revoke", api_oauth_revoke, ROUTE_NO_CSRF),
+	API("GET", "/.well-known/oauth-authorization-server", api_oauth_metadata, 0),
+
+	/* Discovery. */
+	API("GET", "/.well-known/nodeinfo", api_instance_nodeinfo_links, 0),
+	API("GET", "/nodeinfo/2.0", api_instance_nodeinfo, 0),
+	API("GET", "/.well-known/webfinger", api_instance_webfinger, 0),
+	{ "GET", "/avatars/missing.png", api_instance_missing_avatar, 0 },
 
 	/* The Mastodon client API: bearer tokens only, never the cookie. */
-	{ "POST", "/api/v1/apps", api_oauth_apps_create, ROUTE_NO_CSRF },
-	{ "GET", "/api/v1/apps/verify_credentials", api_oauth_apps_verify, 0 },
+	API("POST", "/api/v1/apps", api_oauth_apps_create, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/apps/verify_credentials", api_oauth_apps_verify, 0),
+	API("GET", "/api/v1/instance", api_instance_v1, 0),
+	API("GET", "/api/v2/instance", api_instance_v2, 0),
+	API("GET", "/api/v1/instance/rules", api_stub_public_list, 0),
+	API("GET", "/api/v1/instance/peers", api_stub_public_list, 0),
+	API("GET", "/api/v1/custom_emojis", api_stub_custom_emojis, 0),
+	API("GET", "/api/v1/filters", api_stub_filters, 0),
+	API("GET", "/api/v2/filters", api_stub_filters, 0),
+	API("GET", "/api/v1/lists", api_stub_lists, 0),
+	API("GET", "/api/v1/announcements", api_stub_announcements, 0),
+	API("GET", "/api/v1/followed_tags", api_stub_followed_tags, 0),
+	API("GET", "/api/v1/follow_requests", api_stub_follow_requests, 0),
+	API("GET", "/api/v1/bookmarks", api_stub_bookmarks, 0),
+	API("GET", "/api/v1/conversations", api_stub_conversations, 0),
+	API("GET", "/api/v1/scheduled_statuses", api_stub_scheduled, 0),
+	API("GET", "/api/v1/markers", api_stub_markers, 0),
+	API("GET", "/api/v1/preferences", api_stub_preferences, 0),
+	API("GET", "/api/v1/trends/links", api_stub_public_list, 0),
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

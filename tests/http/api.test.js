@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { sql } = require('./lib/stack');
+const { sql, base } = require('./lib/stack');
 const { Client, signup, PASSWORD } = require('./lib/client');
 const { multipart } = require('./lib/images');
 const {
@@ -263,4 +263,108 @@ test('the authorization server metadata lists our endpoints and methods', async 
   assert.deepEqual(res.body.grant_types_supported, ['authorization_code', 'client_credentials']);
   assert.ok(res.body.scopes_supported.includes('write:media'));
   assert.equal(res.headers.get('access-control-allow-origin'), '*');
+});
+
+// ---- Discovery ----
+
+test('nodeinfo names the software and says whose API it speaks', async () => {
+  const links = await call('GET', '/.well-known/nodeinfo');
+  assert.equal(links.status, 200);
+  const link = links.body.links.find((l) => l.rel === 'http://nodeinfo.diaspora.software/ns/schema/2.0');
+  const res = await call('GET', new URL(link.href).pathname);
+  assert.equal(res.status, 200);
+  assert.equal(res.body.version, '2.0');
+  assert.equal(res.body.software.name, 'beaubelle');
+  assert.equal(res.body.metadata.upstream.name, 'mastodon');
+  assert.equal(typeof res.body.usage.users.total, 'number');
+  assert.equal(typeof res.body.openRegistrations, 'boolean');
+  assert.match(res.headers.get('content-type'), /application\/json/);
+});
+
+test('webfinger finds local accounts by acct: or profile URL', async () => {
+  const { username } = await signup('wf');
+  const host = new URL(base).host;
+  let res = await call('GET', `/.well-known/webfinger?resource=${encodeURIComponent(`acct:${username}@${host}`)}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.body.subject, `acct:${username}@${host}`);
+  assert.ok(res.body.links.some((l) => l.rel === 'self' && l.type === 'application/activity+json'));
+  assert.match(res.headers.get('content-type'), /application\/jrd\+json/);
+  res = await call('GET', `/.well-known/webfinger?resource=${encodeURIComponent(`${base}/@${username}`)}`);
+  assert.equal(res.status, 200);
+  res = await call('GET', `/.well-known/webfinger?resource=${encodeURIComponent(`acct:${username}@elsewhere.example`)}`);
+  assert.equal(res.status, 404);
+  assert.ok(isJsonError(res));
+  assert.equal((await call('GET', '/.well-known/webfinger')).status, 400);
+});
+
+test('instance v1 and v2 carry what clients require, with our real limits', async () => {
+  const v1 = await call('GET', '/api/v1/instance');
+  assert.equal(v1.status, 200);
+  for (const k of ['uri', 'title', 'description', 'short_description', 'email', 'version']) assert.equal(typeof v1.body[k], 'string', k);
+  assert.match(v1.body.version, /^4\.\d+\.\d+ \(compatible; BeauBelle /);
+  assert.equal(typeof v1.body.urls.streaming_api, 'string');
+  assert.equal(v1.body.contact_account, null);
+  assert.deepEqual(v1.body.rules, []);
+  const cfg = v1.body.configuration;
+  assert.equal(cfg.statuses.max_characters, 500);
+  assert.equal(cfg.statuses.max_media_attachments, 1);
+  assert.equal(cfg.media_attachments.image_size_limit, 16 * 1024 * 1024, 'the configured max_upload_bytes');
+  assert.ok(cfg.media_attachments.supported_mime_types.includes('image/webp'));
+  const v2 = await call('GET', '/api/v2/instance');
+  assert.equal(v2.status, 200);
+  assert.equal(v2.body.domain, v1.body.uri);
+  assert.equal(typeof v2.body.registrations.enabled, 'boolean');
+  assert.equal(v2.body.api_versions.mastodon, 0);
+  assert.equal(v2.body.configuration.media_attachments.description_limit, 1500);
+  assert.equal(typeof v2.body.configuration.urls.streaming, 'string');
+});
+
+test('the endpoints clients call after login answer empty, with their scopes enforced', async () => {
+  const user = await apiUser('stub');
+  for (const path of ['/api/v1/filters', '/api/v2/filters', '/api/v1/lists', '/api/v1/announcements', '/api/v1/followed_tags',
+    '/api/v1/follow_requests', '/api/v1/bookmarks', '/api/v1/conversations', '/api/v1/scheduled_statuses']) {
+    const res = await call('GET', path, { token: user.token });
+    assert.equal(res.status, 200, path);
+    assert.deepEqual(res.body, [], path);
+    assert.equal((await call('GET', path)).status, 401, `${path} needs a token`);
+  }
+  assert.deepEqual((await call('GET', '/api/v1/markers', { token: user.token })).body, {});
+  assert.deepEqual((await call('GET', '/api/v1/custom_emojis')).body, []);
+  const prefs = await call('GET', '/api/v1/preferences', { token: user.token });
+  assert.equal(prefs.body['posting:default:visibility'], 'public');
+  assert.equal(prefs.body['posting:default:language'], null);
+});
+
+test('CORS: preflight answers 204 and every API answer allows any origin without credentials', async () => {
+  for (const path of ['/api/v1/instance', '/oauth/token', '/oauth/revoke', '/.well-known/nodeinfo', '/api/v1/apps']) {
+    const res = await fetch(base + path, {
+      method: 'OPTIONS', headers: { Origin: 'https://elk.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+    assert.equal(res.status, 204, path);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-allow-headers'), /Authorization/);
+    assert.equal(res.headers.get('access-control-allow-credentials'), null);
+  }
+  const res = await call('GET', '/api/v1/instance', { headers: { Origin: 'https://elk.example' } });
+  assert.equal(res.headers.get('access-control-allow-origin'), '*');
+  assert.match(res.headers.get('access-control-expose-headers'), /Link/);
+  const page = await fetch(`${base}/oauth/authorize`);
+  assert.equal(page.headers.get('access-control-allow-origin'), null, 'the consent page is not an API');
+});
+
+test('unknown API paths and wrong methods answer JSON errors', async () => {
+  let res = await call('GET', '/api/v1/nothing_here');
+  assert.equal(res.status, 404);
+  assert.ok(isJsonError(res));
+  res = await call('DELETE', '/api/v1/instance');
+  assert.equal(res.status, 405);
+  assert.ok(isJsonError(res));
+});
+
+test('accounts without an avatar point at a default image', async () => {
+  const res = await fetch(`${base}/avatars/missing.png`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  const buf = Buffer.from(await res.arrayBuffer());
+  assert.equal(buf.subarray(1, 4).toString(), 'PNG');
 });
