@@ -63,6 +63,15 @@ bb_build() {
   fi
   bb_say "make"
   make -C "$BB_BUILD" -j"$(nproc)" >/dev/null || make -C "$BB_BUILD" || bb_die "build failed"
+  bb_fetch_models
+}
+
+# The moderation models (docs/models.md): downloaded with npm at pinned
+# versions and converted once; a quick hash check when they are there.
+bb_fetch_models() {
+  command -v node >/dev/null && command -v npm >/dev/null || bb_install_packages nodejs npm
+  node "$BB_ROOT/scripts/fetch-models" --quiet --out "$BB_ROOT/.cache/models" \
+    || bb_die "could not fetch the moderation models (scripts/fetch-models)"
 }
 
 bb_subst() { # template output
@@ -112,6 +121,9 @@ tmp_dir = $BB_VAR/tmp
 
 [live]
 publish_url = http://127.0.0.1:$BB_PORT/_live/publish
+
+[moderation]
+models_dir = $BB_ROOT/.cache/models
 CONF
     )
   fi

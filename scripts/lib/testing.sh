@@ -2,6 +2,7 @@
 
 BB_TOOLS=$BB_ROOT/.cache/tools
 BB_PROMTOOL=$BB_TOOLS/promtool
+BB_SKIMAGE=$BB_TOOLS/skimage
 
 # promtool comes from Debian's prometheus package, unpacked rather than
 # installed: installing it would start a Prometheus server on the machine.
@@ -12,6 +13,18 @@ bb_test_tools() {
     ( cd "$BB_TOOLS" && rm -rf pkg ./*.deb && apt-get download prometheus >/dev/null 2>&1 \
         && dpkg-deb -x prometheus_*.deb pkg && cp pkg/usr/bin/promtool . && rm -rf pkg ./*.deb ) \
       || bb_die "could not fetch promtool"
+  fi
+  # scikit-image's sample photos, for the moderation models' comparison
+  # with TensorFlow.js, come from Debian's python3-skimage, unpacked
+  # rather than installed: installing it pulls in SciPy, Matplotlib and
+  # some forty other packages for a few PNG files.
+  if [ ! -f /usr/lib/python3/dist-packages/skimage/data/astronaut.png ] &&
+     [ ! -f "$BB_SKIMAGE/usr/lib/python3/dist-packages/skimage/data/astronaut.png" ]; then
+    bb_say "fetching scikit-image's sample photos (Debian package python3-skimage)"
+    ( rm -rf "$BB_SKIMAGE" && mkdir -p "$BB_SKIMAGE" && cd "$BB_SKIMAGE" \
+        && apt-get download python3-skimage >/dev/null 2>&1 \
+        && dpkg-deb -x python3-skimage_*.deb . && rm -f ./*.deb ) \
+      || bb_die "could not fetch python3-skimage"
   fi
   if [ ! -d "$BB_ROOT/node_modules" ] || [ "$BB_ROOT/package-lock.json" -nt "$BB_ROOT/node_modules/.package-lock.json" ]; then
     bb_say "npm ci"
