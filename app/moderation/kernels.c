@@ -33,9 +33,11 @@ int mod_valid(int in, int k, int stride)
  * (SSE2), for x86-64-v3 (AVX2 and FMA) and for x86-64-v4 (AVX-512), and
  * the dynamic linker picks the best one the CPU supports (an ifunc), so
  * one portable binary runs at the speed of the machine. FMA rounds once
- * where mul+add rounds twice: the results move by about 1e-7.
+ * where mul+add rounds twice: the results move by about 1e-7. Sanitizer
+ * builds, and builds with -DMOD_NO_CLONES, have the baseline code only.
  */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(__SANITIZE_ADDRESS__) && !defined(MOD_NO_CLONES)
 #define MOD_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define MOD_CLONES
@@ -55,28 +57,72 @@ static void mod_add_bias(float *restrict y, const float *restrict bias, int n)
 		y[i] += bias[i];
 }
 
+/* Pixels of a convolution computed together: independent sums keep the
+ * multiply-add units busy where one pixel's sums would wait on each
+ * other. */
+#define MOD_CONV_PX 4
+/* Taps that fall in the padding read zeros from here (up to this many
+ * input channels; wider inputs take the one-pixel path). */
+#define MOD_CONV_MAXCIN 512
+static const float mod_zeros[MOD_CONV_MAXCIN];
+
 /*
- * One output pixel of a convolution, output channels co0 .. co0 + 16,
- * the sums in registers. (iy0, ix0) is the top-left of its window in
- * the input, possibly in the padding.
+ * n (<= MOD_CONV_PX) neighbouring output pixels of a convolution, output
+ * channels co0 .. co0 + 16, the sums in registers. (iy0, ix0) is the
+ * top-left of the first pixel's window in the input (possibly in the
+ * padding); the next pixels' windows are stride further right. o is the
+ * first pixel's output row.
  */
 static inline __attribute__((always_inline)) void
-mod_conv_px(const struct mod_tensor *in, const float *restrict k, int kh, int kw, int iy0, int ix0,
-	    int cout, int co0, float *restrict o)
+mod_conv_tile(const struct mod_tensor *in, const float *restrict k, int kh, int kw, int stride,
+	      int iy0, int ix0, int n, int cout, int co0, float *restrict o)
+{
+	const int cin = in->c;
+	float acc[MOD_CONV_PX][MOD_TILE_CO] = { { 0 } };
+
+	for (int ky = 0; ky < kh; ky++) {
+		int iy = iy0 + ky;
+		const float *row;
+
+		if (iy < 0 || iy >= in->h)
+			continue;
+		row = in->d + (size_t)iy * in->w * cin;
+		for (int kx = 0; kx < kw; kx++) {
+			const float *restrict kr = k + (size_t)(ky * kw + kx) * cin * cout + co0;
+			const float *x[MOD_CONV_PX];
+
+			for (int p = 0; p < MOD_CONV_PX; p++) {
+				int ix = ix0 + p * stride + kx;
+
+				x[p] = p < n && ix >= 0 && ix < in->w ? row + (size_t)ix * cin : mod_zeros;
+			}
+			for (int ci = 0; ci < cin; ci++) {
+				const float *restrict w = kr + (size_t)ci * cout;
+
+				for (int p = 0; p < MOD_CONV_PX; p++)
+					for (int j = 0; j < MOD_TILE_CO; j++)
+						acc[p][j] += x[p][ci] * w[j];
+			}
+		}
+	}
+	for (int p = 0; p < n; p++)
+		memcpy(o + (size_t)p * cout + co0, acc[p], sizeof(acc[p]));
+}
+
+/* One output pixel, channels co0 .. co0 + 16, for inputs too wide for
+ * mod_zeros. */
+static void mod_conv_tile_wide(const struct mod_tensor *in, const float *k, int kh, int kw,
+			       int iy0, int ix0, int cout, int co0, float *o)
 {
 	const int cin = in->c;
 	float acc[MOD_TILE_CO] = { 0 };
 
 	for (int ky = 0; ky < kh; ky++) {
-		int iy = iy0 + ky;
-
-		if (iy < 0 || iy >= in->h)
-			continue;
 		for (int kx = 0; kx < kw; kx++) {
-			int ix = ix0 + kx;
-			const float *restrict x, *restrict kr;
+			int iy = iy0 + ky, ix = ix0 + kx;
+			const float *x, *kr;
 
-			if (ix < 0 || ix >= in->w)
+			if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
 				continue;
 			x = in->d + ((size_t)iy * in->w + ix) * cin;
 			kr = k + (size_t)(ky * kw + kx) * cin * cout + co0;
@@ -88,7 +134,7 @@ mod_conv_px(const struct mod_tensor *in, const float *restrict k, int kh, int kw
 	memcpy(o + co0, acc, sizeof(acc));
 }
 
-/* The same for the channels past the last whole tile, through memory. */
+/* The channels past the last whole tile of one pixel, through memory. */
 static void mod_conv_px_tail(const struct mod_tensor *in, const float *k, int kh, int kw, int iy0,
 			     int ix0, int cout, int co0, float *o)
 {
@@ -119,6 +165,7 @@ void mod_conv2d(const struct mod_tensor *in, const float *k, const float *bias, 
 		int stride, int pad_top, int pad_left, struct mod_tensor *out)
 {
 	const int cout = out->c, cmain = cout - cout % MOD_TILE_CO;
+	const int step = in->c <= MOD_CONV_MAXCIN ? MOD_CONV_PX : 1;
 
 	if (kh == 1 && kw == 1 && stride == 1 && pad_top == 0 && pad_left == 0 &&
 	    in->h == out->h && in->w == out->w) {
@@ -126,15 +173,24 @@ void mod_conv2d(const struct mod_tensor *in, const float *k, const float *bias, 
 		return;
 	}
 	for (int oy = 0; oy < out->h; oy++) {
-		for (int ox = 0; ox < out->w; ox++) {
+		for (int ox = 0; ox < out->w; ox += step) {
 			float *o = out->d + ((size_t)oy * out->w + ox) * cout;
 			int iy0 = oy * stride - pad_top, ix0 = ox * stride - pad_left;
+			int n = out->w - ox < step ? out->w - ox : step;
 
-			for (int co = 0; co < cmain; co += MOD_TILE_CO)
-				mod_conv_px(in, k, kh, kw, iy0, ix0, cout, co, o);
-			if (cmain < cout)
-				mod_conv_px_tail(in, k, kh, kw, iy0, ix0, cout, cmain, o);
-			mod_add_bias(o, bias, cout);
+			for (int co = 0; co < cmain; co += MOD_TILE_CO) {
+				if (step == MOD_CONV_PX)
+					mod_conv_tile(in, k, kh, kw, stride, iy0, ix0, n, cout, co, o);
+				else
+					mod_conv_tile_wide(in, k, kh, kw, iy0, ix0, cout, co, o);
+			}
+			for (int p = 0; p < n; p++) {
+				float *op = o + (size_t)p * cout;
+
+				if (cmain < cout)
+					mod_conv_px_tail(in, k, kh, kw, iy0, ix0 + p * stride, cout, cmain, op);
+				mod_add_bias(op, bias, cout);
+			}
 		}
 	}
 }
@@ -402,15 +458,47 @@ static struct mod_tap mod_resize_tap(double ratio, int dst, int in)
 	return t;
 }
 
-/* The canvas at (x, y), through the lut; 0 outside the image. */
-static inline float mod_canvas_at(const struct mod_canvas *s, const float lut[256], int x, int y,
-				  int ch)
+/* Source columns of a resize are worked out once per call, for outputs
+ * up to this wide (the models use 416, 224 and 112). */
+#define MOD_RESIZE_MAXW 1024
+
+/* The row of the image under canvas row y, or NULL in the padding. */
+static const unsigned char *mod_canvas_row(const struct mod_canvas *s, int y)
+{
+	y -= s->y0;
+	return y < 0 || y >= s->h ? NULL : s->px + (size_t)y * s->stride;
+}
+
+/* Byte offset of canvas column x in a row, or -1 in the padding. */
+static int mod_canvas_col(const struct mod_canvas *s, int x)
 {
 	x -= s->x0;
-	y -= s->y0;
-	if (x < 0 || y < 0 || x >= s->w || y >= s->h)
-		return 0.0f;
-	return lut[s->px[(size_t)y * s->stride + (size_t)x * 3 + ch]];
+	return x < 0 || x >= s->w ? -1 : x * 3;
+}
+
+static inline double mod_canvas_at(const unsigned char *row, int col, const float lut[256], int ch)
+{
+	return row && col >= 0 ? lut[row[col + ch]] : 0.0;
+}
+
+/* One output row: source rows lo and hi, weight fy of hi. */
+static void mod_resize_row(const struct mod_canvas *src, const float lut[256],
+			   const struct mod_tap *ty, const struct mod_tap *tx, float *o, int w)
+{
+	const unsigned char *lo = mod_canvas_row(src, ty->lo), *hi = mod_canvas_row(src, ty->hi);
+
+	for (int c = 0; c < w; c++) {
+		int l = mod_canvas_col(src, tx[c].lo), r = mod_canvas_col(src, tx[c].hi);
+
+		for (int ch = 0; ch < 3; ch++) {
+			double tl = mod_canvas_at(lo, l, lut, ch), tr = mod_canvas_at(lo, r, lut, ch);
+			double bl = mod_canvas_at(hi, l, lut, ch), br = mod_canvas_at(hi, r, lut, ch);
+			double top = tl + (tr - tl) * tx[c].frac;
+			double bot = bl + (br - bl) * tx[c].frac;
+
+			*o++ = (float)(top + (bot - top) * ty->frac);
+		}
+	}
 }
 
 void mod_resize_bilinear(const struct mod_canvas *src, const float lut[256], bool align_corners,
@@ -422,24 +510,17 @@ void mod_resize_bilinear(const struct mod_canvas *src, const float lut[256], boo
 	int eff_out_h = align_corners && out->h > 1 ? out->h - 1 : out->h;
 	int eff_out_w = align_corners && out->w > 1 ? out->w - 1 : out->w;
 	double ry = (double)eff_in_h / eff_out_h, rx = (double)eff_in_w / eff_out_w;
+	struct mod_tap tx[MOD_RESIZE_MAXW];
 
-	for (int r = 0; r < out->h; r++) {
-		struct mod_tap ty = mod_resize_tap(ry, r, in_h);
-		float *o = out->d + (size_t)r * out->w * 3;
+	for (int x0 = 0; x0 < out->w; x0 += MOD_RESIZE_MAXW) {
+		int w = out->w - x0 < MOD_RESIZE_MAXW ? out->w - x0 : MOD_RESIZE_MAXW;
 
-		for (int c = 0; c < out->w; c++) {
-			struct mod_tap tx = mod_resize_tap(rx, c, in_w);
+		for (int c = 0; c < w; c++)
+			tx[c] = mod_resize_tap(rx, x0 + c, in_w);
+		for (int r = 0; r < out->h; r++) {
+			struct mod_tap ty = mod_resize_tap(ry, r, in_h);
 
-			for (int ch = 0; ch < 3; ch++) {
-				double tl = mod_canvas_at(src, lut, tx.lo, ty.lo, ch);
-				double tr = mod_canvas_at(src, lut, tx.hi, ty.lo, ch);
-				double bl = mod_canvas_at(src, lut, tx.lo, ty.hi, ch);
-				double br = mod_canvas_at(src, lut, tx.hi, ty.hi, ch);
-				double top = tl + (tr - tl) * tx.frac;
-				double bot = bl + (br - bl) * tx.frac;
-
-				*o++ = (float)(top + (bot - top) * ty.frac);
-			}
+			mod_resize_row(src, lut, &ty, tx, out->d + ((size_t)r * out->w + x0) * 3, w);
 		}
 	}
 }

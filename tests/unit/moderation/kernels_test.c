@@ -41,6 +41,13 @@ static struct mod_tensor tensor(float *d, int h, int w, int c)
 	return t;
 }
 
+/* A deterministic pseudo-random float in [-1, 1). */
+static float rnd(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (float)((*state >> 8) & 0xffff) / 32768.0f - 1.0f;
+}
+
 static void test_geometry(void)
 {
 	int out, pad;
@@ -274,6 +281,70 @@ static void test_resize(void)
 	ok(y[0] == 0 && y[3] == 1.0f, "bytes go through the lut (x / 255) before interpolation");
 }
 
+/* tfjs-backend-cpu's ResizeBilinear on a materialised canvas, for
+ * comparison: the canvas is built as a float image first. */
+static void naive_resize(const struct mod_canvas *c, const float lut[256], bool align, int oh, int ow,
+			 float *out)
+{
+	double ry = align && oh > 1 ? (double)(c->ch - 1) / (oh - 1) : (double)c->ch / oh;
+	double rx = align && ow > 1 ? (double)(c->cw - 1) / (ow - 1) : (double)c->cw / ow;
+
+	for (int r = 0; r < oh; r++)
+		for (int x = 0; x < ow; x++)
+			for (int ch = 0; ch < 3; ch++) {
+				double sy = ry * r, sx = rx * x, v[2][2];
+				int y0 = (int)floor(sy), x0 = (int)floor(sx);
+				int y1 = (int)ceil(sy) < c->ch - 1 ? (int)ceil(sy) : c->ch - 1;
+				int x1 = (int)ceil(sx) < c->cw - 1 ? (int)ceil(sx) : c->cw - 1;
+				int ys[2] = { y0, y1 }, xs[2] = { x0, x1 };
+
+				for (int i = 0; i < 2; i++)
+					for (int j = 0; j < 2; j++) {
+						int iy = ys[i] - c->y0, ix = xs[j] - c->x0;
+
+						v[i][j] = iy < 0 || iy >= c->h || ix < 0 || ix >= c->w ?
+								  0 :
+								  lut[c->px[(size_t)iy * c->stride + (size_t)ix * 3 + ch]];
+					}
+				{
+					double top = v[0][0] + (v[0][1] - v[0][0]) * (sx - x0);
+					double bot = v[1][0] + (v[1][1] - v[1][0]) * (sx - x0);
+
+					out[((size_t)r * ow + x) * 3 + ch] = (float)(top + (bot - top) * (sy - y0));
+				}
+			}
+}
+
+/* Both alignments, shrinking and enlarging, an image off the canvas's
+ * corner, and an output wider than the resize's column table. */
+static void test_resize_against_definition(void)
+{
+	static unsigned char px[5 * 9 * 3];
+	static float got[7 * 1100 * 3], want[7 * 1100 * 3];
+	struct mod_canvas c = { px, 9 * 3, 9, 5, 2, 3, 12, 9 };
+	static const int shapes[3][2] = { { 7, 1100 }, { 4, 5 }, { 2, 3 } };
+	float lut[256];
+	unsigned state = 3;
+
+	for (size_t i = 0; i < sizeof(px); i++)
+		px[i] = (unsigned char)(rnd(&state) * 127 + 128);
+	for (int i = 0; i < 256; i++)
+		lut[i] = (float)i / 255.0f;
+	for (int a = 0; a < 2; a++) {
+		for (int s = 0; s < 3; s++) {
+			struct mod_tensor out = tensor(got, shapes[s][0], shapes[s][1], 3);
+			size_t n = (size_t)shapes[s][0] * shapes[s][1] * 3;
+			int same;
+
+			mod_resize_bilinear(&c, lut, a, &out);
+			naive_resize(&c, lut, a, shapes[s][0], shapes[s][1], want);
+			same = memcmp(got, want, n * sizeof(float)) == 0;
+			ok(same, "resize 12x9 canvas to %dx%d, align_corners=%s: as tfjs computes it",
+			   shapes[s][1], shapes[s][0], a ? "true" : "false");
+		}
+	}
+}
+
 static void test_nms(void)
 {
 	struct mod_box b[6] = {
@@ -304,6 +375,114 @@ static void test_crop(void)
 	ok(mod_face_crop(&out, 100, 100, &x, &y, &w, &h) < 0, "crop: a box outside the image gives nothing");
 }
 
+/* The convolution by its definition, in double, for comparison. */
+static void naive_conv(const struct mod_tensor *in, const float *k, const float *bias, int kh,
+		       int kw, int stride, int pt, int pl, struct mod_tensor *out, int depthwise)
+{
+	for (int oy = 0; oy < out->h; oy++)
+		for (int ox = 0; ox < out->w; ox++)
+			for (int co = 0; co < out->c; co++) {
+				double sum = bias ? bias[co] : 0;
+
+				for (int ky = 0; ky < kh; ky++)
+					for (int kx = 0; kx < kw; kx++) {
+						int iy = oy * stride + ky - pt, ix = ox * stride + kx - pl;
+
+						if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
+							continue;
+						for (int ci = depthwise ? co : 0; ci < (depthwise ? co + 1 : in->c); ci++)
+							sum += (double)in->d[((size_t)iy * in->w + ix) * in->c + ci] *
+							       k[((size_t)(ky * kw + kx) * in->c + ci) * (depthwise ? 1 : out->c) +
+								 (depthwise ? 0 : co)];
+					}
+				out->d[((size_t)oy * out->w + ox) * out->c + co] = (float)sum;
+			}
+}
+
+/* Largest |a - b| relative to the largest |b|. */
+static double max_rel_diff(const float *a, const float *b, size_t n)
+{
+	double d = 0, m = 1e-30;
+
+	for (size_t i = 0; i < n; i++) {
+		d = fmax(d, fabs((double)a[i] - b[i]));
+		m = fmax(m, fabs((double)b[i]));
+	}
+	return d / m;
+}
+
+/*
+ * The tiled kernels against the definition on shapes that reach every
+ * path: whole tiles of 16 channels and leftovers, tiles of pixels cut by
+ * the row's end, inputs too wide for the zero row, stride 2, padding.
+ */
+static void test_against_definition(void)
+{
+	static const struct {
+		int h, w, cin, cout, k, stride, pt, pl, oh, ow;
+	} cases[] = {
+		{ 9, 11, 3, 16, 3, 1, 0, 0, 7, 9 },    /* the detector's first layer */
+		{ 10, 10, 3, 32, 3, 2, 0, 0, 4, 4 },   /* MobileNetV2's, padding after */
+		{ 8, 8, 3, 32, 3, 2, 0, 0, 4, 4 },     /* TinyXception's, 'same' even */
+		{ 7, 9, 5, 35, 3, 2, 1, 1, 4, 5 },     /* leftover channels, padding before */
+		{ 6, 6, 64, 40, 1, 2, 0, 0, 3, 3 },    /* 1x1 stride 2 expansion */
+		{ 5, 6, 600, 17, 3, 1, 1, 1, 5, 6 },   /* wider than the zero row */
+		{ 5, 7, 37, 53, 1, 1, 0, 0, 5, 7 },    /* pointwise, odd sizes */
+		{ 3, 3, 24, 144, 1, 1, 0, 0, 3, 3 },   /* pointwise, 9 whole tiles */
+	};
+	unsigned state = 7;
+
+	for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
+		size_t nin = (size_t)cases[t].h * cases[t].w * cases[t].cin;
+		size_t nk = (size_t)cases[t].k * cases[t].k * cases[t].cin * cases[t].cout;
+		size_t nout = (size_t)cases[t].oh * cases[t].ow * cases[t].cout;
+		float *x = mod_floats_alloc(nin), *k = mod_floats_alloc(nk), *b = mod_floats_alloc(cases[t].cout);
+		float *y = mod_floats_alloc(nout), *want = mod_floats_alloc(nout);
+		struct mod_tensor in = tensor(x, cases[t].h, cases[t].w, cases[t].cin);
+		struct mod_tensor out = tensor(y, cases[t].oh, cases[t].ow, cases[t].cout);
+		struct mod_tensor ref = tensor(want, cases[t].oh, cases[t].ow, cases[t].cout);
+
+		for (size_t i = 0; i < nin; i++)
+			x[i] = rnd(&state);
+		for (size_t i = 0; i < nk; i++)
+			k[i] = rnd(&state);
+		for (int i = 0; i < cases[t].cout; i++)
+			b[i] = rnd(&state);
+		mod_conv2d(&in, k, b, cases[t].k, cases[t].k, cases[t].stride, cases[t].pt, cases[t].pl, &out);
+		naive_conv(&in, k, b, cases[t].k, cases[t].k, cases[t].stride, cases[t].pt, cases[t].pl, &ref, 0);
+		ok(max_rel_diff(y, want, nout) < 1e-5, "conv %dx%dx%d -> %dx%dx%d, %dx%d/%d: as defined",
+		   cases[t].h, cases[t].w, cases[t].cin, cases[t].oh, cases[t].ow, cases[t].cout, cases[t].k,
+		   cases[t].k, cases[t].stride);
+		mod_floats_free(x);
+		mod_floats_free(k);
+		mod_floats_free(b);
+		mod_floats_free(y);
+		mod_floats_free(want);
+	}
+	for (int c = 8; c <= 40; c += 16) {
+		for (int stride = 1; stride <= 2; stride++) {
+			int h = 7, w = 6, oh = stride == 1 ? 7 : 3, ow = stride == 1 ? 6 : 3, pad = 2 - stride;
+			float *x = mod_floats_alloc((size_t)h * w * c), *k = mod_floats_alloc((size_t)9 * c);
+			float *y = mod_floats_alloc((size_t)oh * ow * c), *want = mod_floats_alloc((size_t)oh * ow * c);
+			struct mod_tensor in = tensor(x, h, w, c), out = tensor(y, oh, ow, c);
+			struct mod_tensor ref = tensor(want, oh, ow, c);
+
+			for (int i = 0; i < h * w * c; i++)
+				x[i] = rnd(&state);
+			for (int i = 0; i < 9 * c; i++)
+				k[i] = rnd(&state);
+			mod_depthwise3x3(&in, k, NULL, stride, pad, pad, &out);
+			naive_conv(&in, k, NULL, 3, 3, stride, pad, pad, &ref, 1);
+			ok(max_rel_diff(y, want, (size_t)oh * ow * c) < 1e-5,
+			   "depthwise %d channels, stride %d: as defined", c, stride);
+			mod_floats_free(x);
+			mod_floats_free(k);
+			mod_floats_free(y);
+			mod_floats_free(want);
+		}
+	}
+}
+
 static void test_workspace(void)
 {
 	struct mod_ws ws;
@@ -330,6 +509,8 @@ int main(void)
 	test_pool();
 	test_activations();
 	test_resize();
+	test_against_definition();
+	test_resize_against_definition();
 	test_nms();
 	test_crop();
 	test_workspace();
