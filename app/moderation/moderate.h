@@ -13,7 +13,7 @@
  * The engine (the three models' weights, about 13 MB of floats) is
  * loaded once per process from the folder scripts/fetch-models fills
  * and is read-only afterwards: threads may share it. Each analysis
- * allocates its own scratch memory (about 20 MB at most) and frees it
+ * allocates its own scratch memory (about 12 MB at most) and frees it
  * before returning; nothing depends on the size of the upload, which
  * is decoded at most MOD_DECODE_MAX pixels on its long side.
  */

@@ -157,7 +157,7 @@ static void test_rgb_sizes(const struct mod_engine *e)
 		ok(rc == MOD_OK && sane(&r) && r.width == w && r.height == h,
 		   "%s: all three phases, sane numbers", what);
 		/* scratch memory that does not depend on the image's size */
-		ok_peak(start, 32 * 1024, what);
+		ok_peak(start, 24 * 1024, what);
 		ok(mod_analyze_rgb(e, px, w, h, &again) == MOD_OK &&
 			   memcmp(again.nsfw, r.nsfw, sizeof(r.nsfw)) == 0 && again.nfaces == r.nfaces,
 		   "%dx%d pixels: the same numbers the second time", w, h);
@@ -234,7 +234,7 @@ static void test_files(const struct mod_engine *e)
 		   files[i].h, r.width, r.height, err.len ? ": " : "", err.len ? err.ptr : "");
 		/* libvips shrinks on load: less than the 36 MB of the whole
 		 * 4000x3000 pixels, scratch memory included */
-		ok_peak(start, 48 * 1024, files[i].name);
+		ok_peak(start, 40 * 1024, files[i].name);
 		ok(r.ms_total >= r.ms_decode + r.ms_detect + r.ms_nsfw, "%s: timings add up", files[i].name);
 	}
 	snprintf(bad, sizeof(bad), "%s/not-an-image.jpg", tmp_dir);
