@@ -83,21 +83,28 @@ static int feed_slice(struct request *r, const unsigned long long *ids, size_t n
 	return rc;
 }
 
-int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
+int feed_home_ids(struct request *r, unsigned long long **ids, size_t *n)
 {
-	unsigned long long *ids = NULL;
-	size_t n = 0;
-	int rc = tl_read(r->app->rds, r->arena, r->user->id, &ids, &n);
+	int rc = tl_read(r->app->rds, r->arena, r->user->id, ids, n);
 
 	if (rc == 0 || rc < 0) {
 		/* Missing (new Redis, long absence) or Redis down: the same
 		 * timeline straight from MariaDB; stored back when possible. */
-		if (posts_home_ids(r->app->db, r->arena, r->user->id, TIMELINES_CAP, &ids, &n) != DB_OK)
+		if (posts_home_ids(r->app->db, r->arena, r->user->id, TIMELINES_CAP, ids, n) != DB_OK)
 			return DB_UNAVAILABLE;
-		if (rc == 0 && tl_store(r->app->rds, r->user->id, ids, n) < 0)
+		if (rc == 0 && tl_store(r->app->rds, r->user->id, *ids, *n) < 0)
 			log_warn("event=timeline_store_failed user_id=%llu", r->user->id);
 	}
-	return feed_slice(r, ids, n, max_id, limit, out);
+	return DB_OK;
+}
+
+int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
+{
+	unsigned long long *ids = NULL;
+	size_t n = 0;
+	int rc = feed_home_ids(r, &ids, &n);
+
+	return rc == DB_OK ? feed_slice(r, ids, n, max_id, limit, out) : rc;
 }
 
 int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)

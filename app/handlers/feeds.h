@@ -20,6 +20,10 @@ struct feed_page {
 };
 
 int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
+/* The viewer's whole home timeline as post ids, newest first: from
+ * Redis, or rebuilt from MariaDB when missing (the API pages it by
+ * max_id, since_id and min_id). */
+int feed_home_ids(struct request *r, unsigned long long **ids, size_t *n);
 int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
 int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out);
 /* Load the given ids as a page (hidden authors dropped). */

@@ -10,6 +10,9 @@
 
 struct arena;
 struct db;
+struct post_media;
+
+#define ATTACH_NOT_FOUND 1
 
 /* Total stored bytes of user's media. */
 int attach_bytes_of_user(struct db *db, unsigned long long user_id, unsigned long long *bytes);
@@ -20,5 +23,23 @@ int attach_hash_shared(struct db *db, const char *hash, unsigned long long excep
 /* Hashes of the user's media and avatar (arena), at most max. */
 int attach_hashes_of_user(struct db *db, struct arena *a, unsigned long long user_id, char ***out,
 			  size_t *n, size_t max);
+
+/*
+ * Uploads made before their post (the API's media endpoints): a media
+ * row that no post points at yet. It counts in the owner's quota from
+ * the start; posts_create() attaches it.
+ */
+int attach_draft_create(struct db *db, unsigned long long owner, const struct post_media *m,
+			unsigned long long bytes, unsigned long long *id);
+/*
+ * The owner's media row id (ATTACH_NOT_FOUND when it is someone else's
+ * or gone): its fields in *out (arena strings) and in *post_id the post
+ * showing it, 0 while unattached.
+ */
+int attach_draft_find(struct db *db, struct arena *a, unsigned long long owner, unsigned long long id,
+		      struct post_media *out, unsigned long long *post_id);
+/* Change the alt text of the owner's upload while it is unattached
+ * (a no-op otherwise). */
+int attach_draft_describe(struct db *db, unsigned long long owner, unsigned long long id, const char *description);
 
 #endif

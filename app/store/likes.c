@@ -216,3 +216,22 @@ int likes_get(struct db *db, unsigned long long uid, unsigned long long post_id,
 	arena_free(a);
 	return rc;
 }
+
+int likes_by_user(struct db *db, struct arena *a, unsigned long long uid, unsigned long long before, size_t limit,
+		  unsigned long long **cursors, unsigned long long **post_ids, size_t *n)
+{
+	struct db_rows rows;
+	size_t k = 0;
+	int rc;
+
+	if (!before)
+		before = ~0ULL >> 1;
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT id, post_id FROM likes WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?", "uuu", uid,
+		      before, (unsigned long long)limit);
+	if (rc == DB_OK)
+		rc = db_rows_u64s(a, &rows, 0, cursors, n);
+	if (rc == DB_OK)
+		rc = db_rows_u64s(a, &rows, 1, post_ids, &k);
+	return rc;
+}

@@ -46,4 +46,9 @@ struct liker {
 int likes_page(struct db *db, struct arena *a, unsigned long long post_id, unsigned long long max_cursor,
 	       size_t limit, struct liker **out, size_t *n);
 
+/* The posts uid liked (super likes too), newest like first, like id <
+ * before (0: start): the like ids (cursors) and the post ids. */
+int likes_by_user(struct db *db, struct arena *a, unsigned long long uid, unsigned long long before, size_t limit,
+		  unsigned long long **cursors, unsigned long long **post_ids, size_t *n);
+
 #endif

@@ -108,41 +108,66 @@ static void notif_from_row(const struct db_rows *r, size_t i, struct notif *n)
 	n->unread = db_cell_i64(r, i, 10) != 0;
 }
 
+/* The notifications of a page query's rows (arena). */
+static int notif_rows(struct arena *a, const struct db_rows *rows, int rc, struct notif **out, size_t *n)
+{
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < rows->nrows; i++)
+		notif_from_row(rows, i, &(*out)[i]);
+	*n = rows->nrows;
+	return DB_OK;
+}
+
+/* The kinds of mask as "like,superlike,...": FIND_IN_SET over it keeps
+ * one prepared statement for every filter. */
+static void notif_kinds_csv(unsigned mask, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int k = 0; k < NOTIF_NKINDS && len < cap; k++)
+		if (mask & (1u << k))
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "," : "", notif_names[k]);
+}
+
 int notif_page(struct db *db, struct arena *a, unsigned long long uid, unsigned kinds_mask,
 	       unsigned long long max_id, size_t limit, struct notif **out, size_t *n)
 {
 	struct db_rows rows;
+	char kinds[128];
 	int rc;
 
 	if (limit > 100)
 		limit = 100;
 	if (!max_id)
 		max_id = ~0ULL >> 1;
-	/* FIND_IN_SET over the kinds wanted keeps one prepared statement
-	 * for every filter. */
-	{
-		char kinds[128] = "";
-		size_t len = 0;
+	notif_kinds_csv(kinds_mask, kinds, sizeof(kinds));
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT " NOTIF_COLUMNS NOTIF_FROM
+		      " WHERE n.user_id = ? AND n.id < ? AND FIND_IN_SET(n.kind, ?) ORDER BY n.id DESC LIMIT ?",
+		      "uusu", uid, max_id, kinds, (unsigned long long)limit);
+	return notif_rows(a, &rows, rc, out, n);
+}
 
-		for (int k = 0; k < NOTIF_NKINDS; k++) {
-			if (!(kinds_mask & (1u << k)))
-				continue;
-			len += (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%s", len ? "," : "", notif_names[k]);
-		}
-		rc = db_query(db, a, &rows, limit,
-			      "SELECT " NOTIF_COLUMNS NOTIF_FROM
-			      " WHERE n.user_id = ? AND n.id < ? AND FIND_IN_SET(n.kind, ?) ORDER BY n.id DESC LIMIT ?",
-			      "uusu", uid, max_id, kinds, (unsigned long long)limit);
-	}
-	if (rc != DB_OK)
-		return rc;
-	*out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
-	if (!*out)
-		return DB_ERR;
-	for (size_t i = 0; i < rows.nrows; i++)
-		notif_from_row(&rows, i, &(*out)[i]);
-	*n = rows.nrows;
-	return DB_OK;
+int notif_page_after(struct db *db, struct arena *a, unsigned long long uid, unsigned kinds_mask,
+		     unsigned long long after, size_t limit, struct notif **out, size_t *n)
+{
+	struct db_rows rows;
+	char kinds[128];
+	int rc;
+
+	if (limit > 100)
+		limit = 100;
+	notif_kinds_csv(kinds_mask, kinds, sizeof(kinds));
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT " NOTIF_COLUMNS NOTIF_FROM
+		      " WHERE n.user_id = ? AND n.id > ? AND FIND_IN_SET(n.kind, ?) ORDER BY n.id ASC LIMIT ?",
+		      "uusu", uid, after, kinds, (unsigned long long)limit);
+	return notif_rows(a, &rows, rc, out, n);
 }
 
 int notif_get(struct db *db, struct arena *a, unsigned long long uid, unsigned long long id, struct notif *out)

@@ -57,6 +57,9 @@ struct notif {
 /* Notifications of uid whose kind is in mask, newest first, id < max_id. */
 int notif_page(struct db *db, struct arena *a, unsigned long long uid, unsigned kinds_mask,
 	       unsigned long long max_id, size_t limit, struct notif **out, size_t *n);
+/* As notif_page(), oldest first with id > after: paging towards newer ones. */
+int notif_page_after(struct db *db, struct arena *a, unsigned long long uid, unsigned kinds_mask,
+		     unsigned long long after, size_t limit, struct notif **out, size_t *n);
 /* One notification of uid (DB_OK, 1 when there is none). */
 int notif_get(struct db *db, struct arena *a, unsigned long long uid, unsigned long long id, struct notif *out);
 int notif_dismiss(struct db *db, unsigned long long uid, unsigned long long id, bool *deleted);

@@ -167,7 +167,21 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 		*existed = true;
 		return DB_OK;
 	}
-	if (rc == DB_OK)
+	if (rc == DB_OK && p->media_id) {
+		/* An upload made before its post: the author's, and not shown
+		 * by another post yet. Locked, so two posts cannot take it. */
+		a = arena_new(1024);
+		if (!a)
+			return DB_ERR;
+		rc = db_query(db, a, &rows, 1,
+			      "SELECT m.id FROM media m WHERE m.id = ? AND m.owner_id = ? AND m.kind = 'post' "
+			      "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id) FOR UPDATE",
+			      "uu", p->media_id, p->user_id);
+		if (rc == DB_OK && rows.nrows == 0)
+			rc = POSTS_MEDIA_UNAVAILABLE;
+		arena_free(a);
+		media_id = p->media_id;
+	} else if (rc == DB_OK)
 		rc = db_exec(db,
 			     "INSERT INTO media (owner_id, sha256, kind, format, width, height, frames, "
 			     "feed_width, feed_height, thumb_width, thumb_height, bytes, blurhash, description) "
@@ -475,6 +489,79 @@ int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long
 		      "WHERE h.name = ? AND ph.post_id < ? AND p.state = 'approved' "
 		      "ORDER BY ph.post_id DESC LIMIT ?", "suu", tag, max_id, (unsigned long long)limit);
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_recent_ids_after(struct db *db, struct arena *a, unsigned long long after, size_t limit,
+			   unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id > ? "
+			  "AND repost_of_id IS NULL ORDER BY id ASC LIMIT ?", "uu", after, (unsigned long long)limit);
+
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_tag_ids_after(struct db *db, struct arena *a, const char *tag, unsigned long long after, size_t limit,
+			unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT ph.post_id FROM hashtags h JOIN post_hashtags ph ON ph.hashtag_id = h.id "
+			  "JOIN posts p ON p.id = ph.post_id "
+			  "WHERE h.name = ? AND ph.post_id > ? AND p.state = 'approved' "
+			  "ORDER BY ph.post_id ASC LIMIT ?", "suu", tag, after, (unsigned long long)limit);
+
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_user_ids(struct db *db, struct arena *a, unsigned long long uid, bool with_reposts,
+		   unsigned long long before, unsigned long long after, size_t limit, unsigned long long **ids,
+		   size_t *n)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (!before)
+		before = ~0ULL >> 1;
+	if (after && with_reposts)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE user_id = ? AND state = 'approved' AND id > ? AND id < ? "
+			      "ORDER BY id ASC LIMIT ?", "uuuu", uid, after, before, (unsigned long long)limit);
+	else if (after)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE user_id = ? AND state = 'approved' AND id > ? AND id < ? "
+			      "AND repost_of_id IS NULL ORDER BY id ASC LIMIT ?", "uuuu", uid, after, before,
+			      (unsigned long long)limit);
+	else if (with_reposts)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE user_id = ? AND state = 'approved' AND id < ? "
+			      "ORDER BY id DESC LIMIT ?", "uuu", uid, before, (unsigned long long)limit);
+	else
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE user_id = ? AND state = 'approved' AND id < ? "
+			      "AND repost_of_id IS NULL ORDER BY id DESC LIMIT ?", "uuu", uid, before,
+			      (unsigned long long)limit);
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_reposters(struct db *db, struct arena *a, unsigned long long post_id, unsigned long long before,
+		    size_t limit, unsigned long long **cursors, unsigned long long **user_ids, size_t *n)
+{
+	struct db_rows rows;
+	size_t k = 0;
+	int rc;
+
+	if (!before)
+		before = ~0ULL >> 1;
+	rc = db_query(db, a, &rows, limit,
+		      "SELECT id, user_id FROM posts WHERE repost_of_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+		      "uuu", post_id, before, (unsigned long long)limit);
+	if (rc == DB_OK)
+		rc = db_rows_u64s(a, &rows, 0, cursors, n);
+	if (rc == DB_OK)
+		rc = db_rows_u64s(a, &rows, 1, user_ids, &k);
+	return rc;
 }
 
 int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n)

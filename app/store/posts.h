@@ -13,6 +13,7 @@
 struct arena;
 
 #define POSTS_NOT_FOUND 1
+#define POSTS_MEDIA_UNAVAILABLE 2 /* post_new.media_id is not the author's unattached upload */
 
 struct post_media {
 	unsigned long long id;
@@ -53,10 +54,13 @@ struct post_new {
 	size_t ntags;
 	struct post_media media;
 	unsigned long long media_bytes;
+	unsigned long long media_id; /* an upload made before the post (the API), or 0 for the fields above */
 };
 
 /* DB_OK with *id; when idempotency_key was used before by this user,
- * DB_OK with *id of that post and *existed set. */
+ * DB_OK with *id of that post and *existed set (checked first, so a
+ * retry finds its post even though its upload is now attached).
+ * POSTS_MEDIA_UNAVAILABLE when p->media_id cannot be used. */
 int posts_create(struct db *db, const struct post_new *p, unsigned long long *id, bool *existed);
 /* DB_OK, POSTS_NOT_FOUND or a DB_ error. */
 int posts_find(struct db *db, struct arena *a, unsigned long long id, struct post *out);
@@ -96,6 +100,25 @@ int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsig
 /* Approved posts with the hashtag, id < max_id. */
 int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,
 		  unsigned long long **ids, size_t *n);
+/* Ids of approved original posts with id > after, oldest first: paging
+ * towards newer posts (the API's min_id). */
+int posts_recent_ids_after(struct db *db, struct arena *a, unsigned long long after, size_t limit,
+			   unsigned long long **ids, size_t *n);
+/* As posts_tag_ids(), oldest first after the given id. */
+int posts_tag_ids_after(struct db *db, struct arena *a, const char *tag, unsigned long long after, size_t limit,
+			unsigned long long **ids, size_t *n);
+/*
+ * Ids of uid's approved posts (and reposts when with_reposts) with
+ * after < id < before (0: unbounded): newest first, or oldest first
+ * when after is given.
+ */
+int posts_user_ids(struct db *db, struct arena *a, unsigned long long uid, bool with_reposts,
+		   unsigned long long before, unsigned long long after, size_t limit, unsigned long long **ids,
+		   size_t *n);
+/* Who reposted post_id, newest first, repost id < before (0: start):
+ * the repost ids (cursors) and their authors. */
+int posts_reposters(struct db *db, struct arena *a, unsigned long long post_id, unsigned long long before,
+		    size_t limit, unsigned long long **cursors, unsigned long long **user_ids, size_t *n);
 /* The hashtags of post_id (arena), at most max. */
 int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n);
 /* Mark removed by a moderator: hidden from everyone but kept for the record. */

@@ -4,6 +4,7 @@
 
 #include "core/arena.h"
 #include "core/str.h"
+#include "store/batch.h"
 #include "core/banned.h"
 
 #define USERS_COLUMNS                                                                       \
@@ -11,24 +12,24 @@
 	"posts_count, followers_count, following_count, notify_mask, collection_public, "     \
 	"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
 
-static void users_from_row(const struct db_rows *rows, struct user *u)
+static void users_from_row(const struct db_rows *rows, size_t i, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = db_cell_u64(rows, 0, 0);
-	u->username = db_cell(rows, 0, 1)->ptr;
-	u->email = db_cell(rows, 0, 2)->ptr;
-	u->password_hash = db_cell(rows, 0, 3)->ptr;
-	u->display_name = db_cell(rows, 0, 4)->ptr;
-	u->bio = db_cell(rows, 0, 5)->ptr;
-	u->role = db_cell(rows, 0, 6)->ptr;
-	u->language = db_cell(rows, 0, 7)->ptr;
-	u->avatar_hash = db_cell(rows, 0, 8)->ptr;
-	u->posts_count = db_cell_u64(rows, 0, 9);
-	u->followers_count = db_cell_u64(rows, 0, 10);
-	u->following_count = db_cell_u64(rows, 0, 11);
-	u->notify_mask = (unsigned)db_cell_u64(rows, 0, 12);
-	u->collection_public = db_cell_u64(rows, 0, 13) != 0;
-	u->created_at = db_cell(rows, 0, 14)->ptr;
+	u->id = db_cell_u64(rows, i, 0);
+	u->username = db_cell(rows, i, 1)->ptr;
+	u->email = db_cell(rows, i, 2)->ptr;
+	u->password_hash = db_cell(rows, i, 3)->ptr;
+	u->display_name = db_cell(rows, i, 4)->ptr;
+	u->bio = db_cell(rows, i, 5)->ptr;
+	u->role = db_cell(rows, i, 6)->ptr;
+	u->language = db_cell(rows, i, 7)->ptr;
+	u->avatar_hash = db_cell(rows, i, 8)->ptr;
+	u->posts_count = db_cell_u64(rows, i, 9);
+	u->followers_count = db_cell_u64(rows, i, 10);
+	u->following_count = db_cell_u64(rows, i, 11);
+	u->notify_mask = (unsigned)db_cell_u64(rows, i, 12);
+	u->collection_public = db_cell_u64(rows, i, 13) != 0;
+	u->created_at = db_cell(rows, i, 14)->ptr;
 	/* DATE_FORMAT's %f gives microseconds; the API wants milliseconds. */
 	if (u->created_at && strlen(u->created_at) == 27) {
 		u->created_at[23] = 'Z';
@@ -44,7 +45,7 @@ static int users_one(struct db *db, struct arena *a, struct user *out, int rc, s
 		return rc;
 	if (rows->nrows == 0)
 		return USERS_NOT_FOUND;
-	users_from_row(rows, out);
+	users_from_row(rows, 0, out);
 	return DB_OK;
 }
 
@@ -173,4 +174,21 @@ int users_stats(struct db *db, struct users_stats *out)
 	}
 	arena_free(a);
 	return rc;
+}
+
+int users_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct user **out,
+		 size_t *count)
+{
+	struct db_rows rows;
+	int rc = batch_query_only_ids(db, a, &rows, "SELECT " USERS_COLUMNS " FROM users WHERE id IN " BATCH_IN, ids, n);
+
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < rows.nrows; i++)
+		users_from_row(&rows, i, &(*out)[i]);
+	*count = rows.nrows;
+	return DB_OK;
 }

@@ -6,6 +6,7 @@
  * columns' collation), so lookups ignore case too.
  */
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "store/db.h"
 
@@ -41,6 +42,9 @@ int users_create(struct db *db, const char *username, const char *email, const c
 /* DB_OK, USERS_NOT_FOUND, or a DB_ error. */
 int users_find_by_id(struct db *db, struct arena *a, unsigned long long id, struct user *out);
 int users_find_by_username(struct db *db, struct arena *a, const char *username, struct user *out);
+/* The accounts among ids (at most BATCH_MAX), in no particular order. */
+int users_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct user **out,
+		 size_t *count);
 /* By username, or by email when login contains '@'. */
 int users_find_by_login(struct db *db, struct arena *a, const char *login, struct user *out);
 int users_update_profile(struct db *db, unsigned long long id, const char *display_name,

@@ -4,10 +4,15 @@
  */
 #include "web/router.h"
 
+#include "api/accounts.h"
 #include "api/authorized_apps.h"
 #include "api/instance.h"
+#include "api/media.h"
+#include "api/notifications.h"
 #include "api/oauth.h"
+#include "api/statuses.h"
 #include "api/stubs.h"
+#include "api/timelines.h"
 #include "handlers/health.h"
 #include "handlers/deck.h"
 #include "handlers/language.h"
@@ -116,6 +121,52 @@ const struct route routes[] = {
 	API("GET", "/api/v1/markers", api_stub_markers, 0),
 	API("GET", "/api/v1/preferences", api_stub_preferences, 0),
 	API("GET", "/api/v1/trends/links", api_stub_public_list, 0),
+	API("GET", "/api/v1/trends/tags", api_trends_tags, 0),
+	API("GET", "/api/v1/trends/statuses", api_trends_statuses, 0),
+
+	API("GET", "/api/v1/accounts/verify_credentials", api_accounts_verify, 0),
+	API("PATCH", "/api/v1/accounts/update_credentials", api_accounts_update, ROUTE_UPLOAD | ROUTE_NO_CSRF),
+	API("GET", "/api/v1/accounts/relationships", api_accounts_relationships, 0),
+	API("GET", "/api/v1/accounts/lookup", api_accounts_lookup, 0),
+	API("GET", "/api/v1/accounts/:id", api_accounts_show, 0),
+	API("GET", "/api/v1/accounts/:id/statuses", api_accounts_statuses, 0),
+	API("GET", "/api/v1/accounts/:id/followers", api_accounts_followers, 0),
+	API("GET", "/api/v1/accounts/:id/following", api_accounts_following, 0),
+	API("POST", "/api/v1/accounts/:id/follow", api_accounts_follow, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/accounts/:id/unfollow", api_accounts_unfollow, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/accounts/:id/block", api_accounts_block, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/accounts/:id/unblock", api_accounts_unblock, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/accounts/:id/mute", api_accounts_mute, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/accounts/:id/unmute", api_accounts_unmute, ROUTE_NO_CSRF),
+
+	API("POST", "/api/v2/media", api_media_create, ROUTE_UPLOAD | ROUTE_NO_CSRF),
+	API("POST", "/api/v1/media", api_media_create, ROUTE_UPLOAD | ROUTE_NO_CSRF),
+	API("GET", "/api/v1/media/:id", api_media_show, 0),
+	API("PUT", "/api/v1/media/:id", api_media_update, ROUTE_UPLOAD | ROUTE_NO_CSRF),
+
+	API("POST", "/api/v1/statuses", api_statuses_create, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/statuses/:id", api_statuses_show, 0),
+	API("DELETE", "/api/v1/statuses/:id", api_statuses_delete, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/statuses/:id/context", api_statuses_context, 0),
+	API("GET", "/api/v1/statuses/:id/source", api_statuses_source, 0),
+	API("POST", "/api/v1/statuses/:id/favourite", api_statuses_favourite, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/statuses/:id/unfavourite", api_statuses_unfavourite, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/statuses/:id/reblog", api_statuses_reblog, ROUTE_NO_CSRF),
+	API("POST", "/api/v1/statuses/:id/unreblog", api_statuses_unreblog, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/statuses/:id/favourited_by", api_statuses_favourited_by, 0),
+	API("GET", "/api/v1/statuses/:id/reblogged_by", api_statuses_reblogged_by, 0),
+	API("POST", "/api/v1/beaubelle/statuses/:id/superlike", api_statuses_superlike, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/favourites", api_statuses_favourites, 0),
+
+	API("GET", "/api/v1/timelines/home", api_timelines_home, 0),
+	API("GET", "/api/v1/timelines/public", api_timelines_public, 0),
+	API("GET", "/api/v1/timelines/tag/:hashtag", api_timelines_tag, 0),
+
+	API("GET", "/api/v1/notifications", api_notifications_list, 0),
+	API("GET", "/api/v1/notifications/unread_count", api_notifications_unread, 0),
+	API("POST", "/api/v1/notifications/clear", api_notifications_clear, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/notifications/:id", api_notifications_show, 0),
+	API("POST", "/api/v1/notifications/:id/dismiss", api_notifications_dismiss, ROUTE_NO_CSRF),
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
