@@ -20,7 +20,6 @@
 
 #include "core/buf.h"
 #include "core/conf.h"
-#include "core/log.h"
 #include "media/image.h"
 #include "moderation/moderate.h"
 #include "moderation/moderate_cmd.h"
@@ -38,7 +37,7 @@ struct moderate_opts {
 	const char *ppm_dir;
 };
 
-/* Rounded for reading; 1e-6 is far below what the oracle compares. */
+/* Seven significant digits: about what a float holds, and easier to read. */
 static json_object *moderate_num(double v)
 {
 	char s[32];
