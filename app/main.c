@@ -11,6 +11,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "jobs/consumer.h"
+#include "moderation/moderate.h"
 #include "media/image_cmd.h"
 #include "moderation/moderate_cmd.h"
 #include "seed/seed.h"
@@ -144,6 +145,15 @@ static int cmd_worker(const char *config)
 		return 1;
 	if (app_load(&app, c, &err) < 0) {
 		fprintf(stderr, "beaubelle worker: %s\n", err.ptr);
+		buf_release(&err);
+		return 1;
+	}
+	/* The models load once, before any job: a worker that cannot screen
+	 * images must fail at start, not leave posts pending. */
+	if (strcmp(c->moderation_mode, "builtin") == 0 &&
+	    mod_engine_load(c->models_dir, &app.mod, &err) < 0) {
+		fprintf(stderr, "beaubelle worker: moderation models: %s\n", err.ptr);
+		app_release(&app);
 		buf_release(&err);
 		return 1;
 	}

@@ -154,10 +154,26 @@ static const struct conf_key conf_keys[] = {
 	{ "live", "publish_url", CONF_STR, F(live_publish_url), "", 0, 0,
 	  "nchan publisher location the job worker posts live events to (the user id is appended); empty: no live updates." },
 
-	{ "moderation", "mode", CONF_STR, F(moderation_mode), "off", 0, 0,
-	  "off approves every post at once; builtin runs the models in-process." },
+	{ "moderation", "mode", CONF_STR, F(moderation_mode), "builtin", 0, 0,
+	  "builtin runs the models in the job worker; off approves every post at once (tests, private instances)." },
 	{ "moderation", "models_dir", CONF_STR, F(models_dir), ".cache/models", 0, 0,
 	  "Folder of the converted models that scripts/fetch-models writes (docs/models.md)." },
+	{ "moderation", "require_face", CONF_INT, F(mod_require_face), "1", 0, 1,
+	  "1: an image without a detected face is rejected." },
+	{ "moderation", "require_woman", CONF_INT, F(mod_require_woman), "1", 0, 1,
+	  "1: the largest face must appear to be a woman's (see female_accept)." },
+	{ "moderation", "check_explicit", CONF_INT, F(mod_check_explicit), "1", 0, 1,
+	  "1: explicit images are rejected or sent to review." },
+	{ "moderation", "female_accept", CONF_INT, F(mod_female_accept), "70", 0, 100,
+	  "Percent probability of a woman at or above which the gender phase passes." },
+	{ "moderation", "female_review", CONF_INT, F(mod_female_review), "50", 0, 100,
+	  "Percent at or above which (and below female_accept) a person reviews the post; below it is rejected." },
+	{ "moderation", "explicit_reject", CONF_INT, F(mod_explicit_reject), "70", 0, 100,
+	  "Percent Porn + Hentai at or above which the post is rejected." },
+	{ "moderation", "explicit_review", CONF_INT, F(mod_explicit_review), "30", 0, 100,
+	  "Percent Porn + Hentai at or above which the post goes to review." },
+	{ "moderation", "suggestive_review", CONF_INT, F(mod_suggestive_review), "90", 0, 100,
+	  "Percent Sexy at or above which the post goes to review." },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

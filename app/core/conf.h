@@ -81,6 +81,10 @@ struct conf {
 	char *live_publish_url;
 	/* [moderation] */
 	char *moderation_mode;
+	int mod_require_face, mod_require_woman, mod_check_explicit;
+	int mod_female_accept, mod_female_review;        /* percent */
+	int mod_explicit_reject, mod_explicit_review;    /* percent */
+	int mod_suggestive_review;                       /* percent */
 	char *models_dir;
 
 	/* Where the values came from, for messages. */

@@ -248,6 +248,12 @@ int posts_show(struct request *r)
 	if (r->user)
 		json_object_object_add(m, "super_remaining", json_object_new_string(arena_printf(r->arena, "%d", feed_super_remaining(r))));
 	json_object_object_add(m, "return_to", json_object_new_string(arena_printf(r->arena, "/p/%llu", p.id)));
+	if (r->user && r->user->id == p.user_id && strcmp(p.state, "rejected") == 0)
+		json_object_object_add(m, "can_appeal", json_object_new_boolean(1));
+	if (r->user && r->user->id != p.user_id && strcmp(p.state, "approved") == 0)
+		json_object_object_add(m, "can_report", json_object_new_boolean(1));
+	if (str_eq_c(http_kv_get(&r->query, "reported"), "1"))
+		json_object_object_add(m, "reported", json_object_new_boolean(1));
 	return page_render(r, 200, "pages/post", m);
 }
 
@@ -289,6 +295,10 @@ int posts_delete_form(struct request *r)
 		/* A moderator's removal keeps the row for the record and the
 		 * author's appeal, but the image stops being served. */
 		rc = posts_remove(r->app->db, p.id, N_("Removed by a moderator."));
+		if (rc == DB_OK) {
+			posts_reports_resolve(r->app->db, p.id);
+			posts_enqueue(r, "moderated", arena_printf(r->arena, "%llu:removed", p.id));
+		}
 		if (rc == DB_OK && attach_hash_shared(r->app->db, p.media.sha256, p.media.id) == 0 &&
 		    media_store_remove(r->app->conf->media_root, p.media.sha256) != 0)
 			log_warn("event=media_remove_failed post_id=%llu", p.id);

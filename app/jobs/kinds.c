@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "jobs/fanout.h"
+#include "jobs/moderate.h"
 #include "jobs/notify.h"
 #include "jobs/trend.h"
 #include "jobs/selftest.h"
@@ -15,6 +16,8 @@ static const struct job_kind job_kinds[] = {
 	{ "notify", job_notify },
 	{ "unnotify", job_unnotify },
 	{ "trend", job_trend },
+	{ "moderate", job_moderate },
+	{ "moderated", job_moderated },
 };
 
 const struct job_kind *job_kind_find(const char *name)

@@ -155,6 +155,12 @@ static int notify_mentions(struct job_ctx *ctx, unsigned long long post_id)
 	return JOB_DONE;
 }
 
+int notify_moderation(struct job_ctx *ctx, unsigned long long author, unsigned long long post_id,
+		      const char *detail)
+{
+	return notify_deliver(ctx, author, NOTIF_MODERATION, 0, post_id, detail);
+}
+
 int job_notify(struct job_ctx *ctx, const struct job *job, struct buf *why)
 {
 	struct notify_event e;

@@ -7,6 +7,7 @@
  *                               follow (TARGET = followed user id)
  *   notify mention:POST         everyone the post's caption mentions
  *   unnotify KIND:ACTOR:TARGET  an undone like, repost or follow
+ *   notify moderation:POST:STATE  the author learns the outcome
  * The event is checked again when the job runs (the like may already be
  * undone), and nothing notifies oneself, a blocked account, or someone
  * who turned that kind off.
@@ -14,6 +15,11 @@
 struct buf;
 struct job;
 struct job_ctx;
+
+/* Tell author the moderation outcome of post_id (detail: approved,
+ * rejected, review or removed). A JOB_ result. */
+int notify_moderation(struct job_ctx *ctx, unsigned long long author, unsigned long long post_id,
+		      const char *detail);
 
 int job_notify(struct job_ctx *ctx, const struct job *job, struct buf *why);
 int job_unnotify(struct job_ctx *ctx, const struct job *job, struct buf *why);

@@ -581,3 +581,92 @@ int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_
 	*n = rows.nrows;
 	return DB_OK;
 }
+
+int posts_moderate(struct db *db, unsigned long long id, const char *state, const char *reason,
+		   const char *scores, bool *changed)
+{
+	unsigned long long affected = 0;
+	int rc = db_begin(db);
+
+	if (rc == DB_OK)
+		rc = db_exec(db, "SELECT id FROM posts WHERE id = ? FOR UPDATE", NULL, NULL, "u", id);
+	if (rc == DB_OK && strcmp(state, "approved") == 0)
+		rc = db_exec(db,
+			     "UPDATE users u JOIN posts p ON p.user_id = u.id SET u.posts_count = u.posts_count + 1 "
+			     "WHERE p.id = ? AND p.state IN ('pending', 'review')", NULL, NULL, "u", id);
+	if (rc == DB_OK)
+		rc = db_exec(db,
+			     "UPDATE posts SET state = ?, state_reason = ?, moderation_scores = COALESCE(?, moderation_scores), "
+			     "moderated_at = NOW(3) WHERE id = ? AND state IN ('pending', 'review')",
+			     &affected, NULL, "sssu", state, reason, scores, id);
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	*changed = rc == DB_OK && affected > 0;
+	return rc;
+}
+
+int posts_request_review(struct db *db, unsigned long long id, unsigned long long author, bool *changed)
+{
+	unsigned long long affected = 0;
+	int rc = db_exec(db,
+			 "UPDATE posts SET state = 'review', review_requested = 1 "
+			 "WHERE id = ? AND user_id = ? AND state = 'rejected' AND review_requested = 0",
+			 &affected, NULL, "uu", id, author);
+
+	*changed = rc == DB_OK && affected > 0;
+	return rc;
+}
+
+int posts_mod_queue(struct db *db, struct arena *a, size_t limit, struct mod_queue_entry **out, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT p.id, p.user_id, u.username, p.state, p.state_reason, p.moderation_scores, m.sha256, "
+			  "p.review_requested, (SELECT COUNT(*) FROM reports r WHERE r.post_id = p.id AND r.resolved_at IS NULL) "
+			  "FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id "
+			  "WHERE p.repost_of_id IS NULL AND (p.state = 'review' "
+			  " OR (p.state = 'rejected' AND p.moderated_at > NOW(3) - INTERVAL 7 DAY) "
+			  " OR (p.state = 'approved' AND EXISTS (SELECT 1 FROM reports r WHERE r.post_id = p.id AND r.resolved_at IS NULL))) "
+			  "ORDER BY (p.state = 'review') DESC, p.id DESC LIMIT ?",
+			  "u", (unsigned long long)limit);
+
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct mod_queue_entry *e = &(*out)[i];
+
+		e->post_id = db_cell_u64(&rows, i, 0);
+		e->user_id = db_cell_u64(&rows, i, 1);
+		e->username = db_cell(&rows, i, 2)->ptr;
+		e->state = db_cell(&rows, i, 3)->ptr;
+		e->reason = db_cell(&rows, i, 4)->ptr;
+		e->scores = db_cell(&rows, i, 5)->ptr;
+		e->sha256 = db_cell(&rows, i, 6)->ptr;
+		e->review_requested = db_cell_i64(&rows, i, 7) != 0;
+		e->reports = db_cell_u64(&rows, i, 8);
+	}
+	*n = rows.nrows;
+	return DB_OK;
+}
+
+int posts_report(struct db *db, unsigned long long post_id, unsigned long long reporter, const char *reason,
+		 bool *created)
+{
+	unsigned long long affected = 0;
+	int rc = db_exec(db, "INSERT IGNORE INTO reports (post_id, reporter_id, reason) VALUES (?, ?, ?)", &affected,
+			 NULL, "uus", post_id, reporter, reason);
+
+	*created = rc == DB_OK && affected > 0;
+	return rc;
+}
+
+int posts_reports_resolve(struct db *db, unsigned long long post_id)
+{
+	return db_exec(db, "UPDATE reports SET resolved_at = NOW(3) WHERE post_id = ? AND resolved_at IS NULL", NULL,
+		       NULL, "u", post_id);
+}

@@ -121,6 +121,37 @@ int posts_reposters(struct db *db, struct arena *a, unsigned long long post_id, 
 		    size_t limit, unsigned long long **cursors, unsigned long long **user_ids, size_t *n);
 /* The hashtags of post_id (arena), at most max. */
 int posts_tags(struct db *db, struct arena *a, unsigned long long post_id, size_t max, const char ***tags, size_t *n);
+/*
+ * Settle a post's moderation: state (approved, rejected or review), the
+ * reason (a msgid, or NULL) and the scores JSON. Becoming approved counts
+ * in the author's posts. Only a pending or review post changes (so a job
+ * that runs twice does nothing the second time); *changed says whether
+ * this one did.
+ */
+int posts_moderate(struct db *db, unsigned long long id, const char *state, const char *reason,
+		   const char *scores, bool *changed);
+/* The author asks for a person to look at a rejected post, once. */
+int posts_request_review(struct db *db, unsigned long long id, unsigned long long author, bool *changed);
+
+struct mod_queue_entry {
+	unsigned long long post_id;
+	unsigned long long user_id;
+	char *username;
+	char *state;
+	char *reason;
+	char *scores;
+	char *sha256;
+	bool review_requested;
+	unsigned long long reports;
+};
+/* Posts waiting for a person (review), reported ones, and recent
+ * rejections, newest first, at most limit. */
+int posts_mod_queue(struct db *db, struct arena *a, size_t limit, struct mod_queue_entry **out, size_t *n);
+/* A report of post_id by reporter (once per person). */
+int posts_report(struct db *db, unsigned long long post_id, unsigned long long reporter, const char *reason,
+		 bool *created);
+/* Close the open reports of post_id. */
+int posts_reports_resolve(struct db *db, unsigned long long post_id);
 /* Mark removed by a moderator: hidden from everyone but kept for the record. */
 int posts_remove(struct db *db, unsigned long long id, const char *reason);
 

@@ -114,6 +114,7 @@ struct json_object *model_post(struct request *r, const struct post *p)
 	json_object_object_add(o, "sensitive", json_object_new_boolean(p->sensitive));
 	model_str(o, "state", p->state);
 	json_object_object_add(o, "pending", json_object_new_boolean(strcmp(p->state, "approved") != 0));
+	json_object_object_add(o, "rejected", json_object_new_boolean(strcmp(p->state, "rejected") == 0));
 	if (p->state_reason)
 		model_str(o, "state_reason", page_t(r, p->state_reason));
 	model_int(o, "likes_count", (long long)p->likes_count);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "i18n/i18n.h"
 #include "media/image.h"
+#include "moderation/moderate.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/rds.h"
@@ -77,6 +78,7 @@ void app_release(struct app *app)
 	tpl_set_free(app->tpl);
 	i18n_set_free(app->i18n);
 	pw_policy_free(app->pw);
+	mod_engine_free(app->mod);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

@@ -16,6 +16,7 @@
 #include "handlers/health.h"
 #include "handlers/deck.h"
 #include "handlers/language.h"
+#include "handlers/moderation.h"
 #include "handlers/notifications.h"
 #include "handlers/accounts.h"
 #include "handlers/posts.h"
@@ -68,6 +69,11 @@ const struct route routes[] = {
 	{ "POST", "/p/:id/repost", social_repost, 0 },
 	{ "POST", "/p/:id/unrepost", social_unrepost, 0 },
 	{ "GET", "/p/:id/likes", social_likers, 0 },
+	{ "POST", "/p/:id/report", moderation_report, 0 },
+	{ "POST", "/p/:id/appeal", moderation_appeal, 0 },
+	{ "GET", "/admin/moderation", moderation_queue, 0 },
+	{ "POST", "/admin/moderation/:id/approve", moderation_approve, 0 },
+	{ "POST", "/admin/moderation/:id/reject", moderation_reject, 0 },
 	{ "GET", "/@:username/followers", social_followers, 0 },
 	{ "GET", "/@:username/following", social_following, 0 },
 	{ "GET", "/@:username/collection", deck_collection_public, 0 },

@@ -10,6 +10,20 @@ const { root } = require('./stack');
 const fixtures = path.join(root, 'tests/data/images');
 const fixture = (name) => fs.readFileSync(path.join(fixtures, name));
 
+// scikit-image's sample photos (public domain or CC0; see its README.txt):
+// the installed python3-skimage package, or its data unpacked by
+// scripts/lib/testing.sh. astronaut.png is Eileen Collins, camera.png a
+// man with a camera, chelsea.png a cat.
+function skimageData() {
+  const candidates = [
+    process.env.BEAUBELLE_SKIMAGE_DATA,
+    '/usr/lib/python3/dist-packages/skimage/data',
+    path.join(root, '.cache/tools/skimage/usr/lib/python3/dist-packages/skimage/data'),
+  ];
+  return candidates.find((d) => d && fs.existsSync(path.join(d, 'astronaut.png')));
+}
+const samplePhoto = (name) => fs.readFileSync(path.join(skimageData(), name));
+
 // { width, height, chunks: ['VP8X', 'ANIM', ...] } of a WebP file.
 function webpInfo(buf) {
   if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WEBP') return null;
@@ -72,4 +86,4 @@ function multipart(fields, files) {
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-module.exports = { fixture, webpInfo, noisePng, multipart };
+module.exports = { skimageData, samplePhoto, fixture, webpInfo, noisePng, multipart };
