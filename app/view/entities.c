@@ -63,8 +63,9 @@ static const char *entity_media_url(struct request *r, const char *hash, const c
 	return u[0] == '/' ? entity_url(r, u) : u;
 }
 
-/* Text as Mastodon's HTML: our safe links, <br> for line breaks, in one
- * paragraph; "" for no text. */
+/* Text as Mastodon's HTML: our safe links made absolute (clients open
+ * them outside the site), <br> for line breaks, in one paragraph; ""
+ * for no text. User text is escaped, so href="/ only starts our links. */
 static const char *entity_html(struct request *r, const char *text)
 {
 	struct buf html = BUF_INIT, out = BUF_INIT;
@@ -75,7 +76,10 @@ static const char *entity_html(struct request *r, const char *text)
 	richtext_html(&html, text, strlen(text));
 	buf_puts(&out, "<p>");
 	for (size_t i = 0; html.ptr && i < html.len; i++) {
-		if (html.ptr[i] == '\n')
+		if (html.len - i > 7 && memcmp(html.ptr + i, "href=\"/", 7) == 0) {
+			buf_printf(&out, "href=\"%s/", r->app->conf->base_url);
+			i += 6;
+		} else if (html.ptr[i] == '\n')
 			buf_puts(&out, "<br>");
 		else if (html.ptr[i] != '\r')
 			buf_putc(&out, html.ptr[i]);

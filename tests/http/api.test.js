@@ -368,3 +368,441 @@ test('accounts without an avatar point at a default image', async () => {
   const buf = Buffer.from(await res.arrayBuffer());
   assert.equal(buf.subarray(1, 4).toString(), 'PNG');
 });
+
+// ---- Accounts ----
+
+const { fixture } = require('./lib/images');
+const { waitFor } = require('./lib/stack');
+const { uploadMedia, postImage, links } = require('./lib/api');
+
+// A token of the given scopes for an existing account.
+async function tokenFor(account, scopes) {
+  const app = await registerApp({ scopes: 'read write follow push profile' });
+  const { verifier, challenge } = pkce();
+  const { code } = await authorize(account.client, app, { scope: scopes, challenge });
+  return (await exchange(app, code, { verifier })).body.access_token;
+}
+
+test('verify_credentials is the account itself with its source; scopes are enforced', async () => {
+  const user = await apiUser('vc');
+  const res = await call('GET', '/api/v1/accounts/verify_credentials', { token: user.token });
+  assert.equal(res.status, 200);
+  const a = res.body;
+  for (const k of ['id', 'username', 'acct', 'url', 'display_name', 'note', 'avatar', 'header', 'created_at']) {
+    assert.equal(typeof a[k], 'string', k);
+  }
+  assert.match(a.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.deepEqual(a.fields, []);
+  assert.deepEqual(a.emojis, []);
+  assert.equal(a.acct, user.username);
+  assert.equal(typeof a.followers_count, 'number');
+  assert.equal(a.source.privacy, 'public');
+  assert.deepEqual(a.source.fields, []);
+  assert.match(a.avatar, /^http/);
+
+  const profileOnly = await tokenFor(user, 'profile');
+  assert.equal((await call('GET', '/api/v1/accounts/verify_credentials', { token: profileOnly })).status, 200);
+  const res403 = await call('GET', '/api/v1/timelines/home', { token: profileOnly });
+  assert.equal(res403.status, 403);
+  assert.ok(isJsonError(res403));
+  const writeOnly = await tokenFor(user, 'write');
+  assert.equal((await call('GET', '/api/v1/accounts/verify_credentials', { token: writeOnly })).status, 403);
+  const granular = await tokenFor(user, 'read:accounts');
+  assert.equal((await call('GET', '/api/v1/accounts/verify_credentials', { token: granular })).status, 200);
+  assert.equal((await call('GET', '/api/v1/notifications', { token: granular })).status, 403);
+});
+
+test('an app token (client credentials) cannot act for a user', async () => {
+  const app = await registerApp();
+  const tok = await call('POST', '/oauth/token', {
+    json: { grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret, scope: 'read' },
+  });
+  const res = await call('GET', '/api/v1/accounts/verify_credentials', { token: tok.body.access_token });
+  assert.equal(res.status, 422);
+  assert.ok(isJsonError(res));
+  assert.equal((await call('GET', '/api/v1/timelines/public', { token: tok.body.access_token })).status, 200);
+});
+
+test('accounts by id and by lookup; unknown ones are 404 JSON', async () => {
+  const user = await apiUser('acc');
+  const host = new URL(base).host;
+  let res = await call('GET', `/api/v1/accounts/${user.id}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.body.username, user.username);
+  res = await call('GET', `/api/v1/accounts/lookup?acct=${user.username}`);
+  assert.equal(res.body.id, user.id);
+  res = await call('GET', `/api/v1/accounts/lookup?acct=${encodeURIComponent(`@${user.username}@${host}`)}`);
+  assert.equal(res.body.id, user.id);
+  for (const path of ['/api/v1/accounts/999999999', '/api/v1/accounts/abc', `/api/v1/accounts/lookup?acct=${user.username}@elsewhere.example`]) {
+    res = await call('GET', path);
+    assert.equal(res.status, 404, path);
+    assert.ok(isJsonError(res));
+  }
+  assert.equal((await call('GET', `/api/v1/accounts/${user.id}`, { token: 'y'.repeat(43) })).status, 401, 'a bad token is refused even where none is needed');
+});
+
+test('update_credentials changes the profile from a multipart form, within limits', async () => {
+  const user = await apiUser('upd');
+  const { body, contentType } = multipart({ display_name: 'Nouveau nom', note: 'Hello #portraits' },
+    [{ name: 'avatar', filename: 'a.png', type: 'image/png', data: fixture('still.png') }]);
+  let res = await call('PATCH', '/api/v1/accounts/update_credentials', { token: user.token, body, headers: { 'Content-Type': contentType } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.display_name, 'Nouveau nom');
+  assert.match(res.body.note, /^<p>Hello <a class="tag" href="http[^"]+\/tags\/portraits">#portraits<\/a><\/p>$/);
+  assert.equal(res.body.source.note, 'Hello #portraits');
+  assert.match(res.body.avatar, /\/media\/.+\.webp$/);
+  res = await call('PATCH', '/api/v1/accounts/update_credentials', { token: user.token, json: { display_name: 'x'.repeat(61) } });
+  assert.equal(res.status, 422);
+  assert.ok(isJsonError(res));
+  res = await call('PATCH', '/api/v1/accounts/update_credentials', { token: user.token, json: { note: 'only the note' } });
+  assert.equal(res.body.display_name, 'Nouveau nom', 'fields not sent are kept');
+  const readOnly = await tokenFor(user, 'read');
+  assert.equal((await call('PATCH', '/api/v1/accounts/update_credentials', { token: readOnly, json: { note: 'x' } })).status, 403);
+});
+
+test('follow and unfollow answer the relationship; relationships keep the order asked', async () => {
+  const a = await apiUser('rel');
+  const b = await apiUser('rel');
+  const c = await apiUser('rel');
+  let res = await call('POST', `/api/v1/accounts/${b.id}/follow`, { token: a.token });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.id, b.id);
+  assert.equal(res.body.following, true);
+  for (const k of ['showing_reblogs', 'notifying', 'followed_by', 'blocking', 'blocked_by', 'muting', 'muting_notifications', 'requested', 'domain_blocking', 'endorsed']) {
+    assert.equal(typeof res.body[k], 'boolean', k);
+  }
+  res = await call('POST', `/api/v1/accounts/${b.id}/follow`, { token: a.token });
+  assert.equal(res.body.following, true, 'following twice is fine');
+  assert.equal((await call('GET', `/api/v1/accounts/${b.id}`)).body.followers_count, 1);
+  res = await call('GET', `/api/v1/accounts/relationships?id[]=${c.id}&id[]=${b.id}&id[]=999999999`, { token: a.token });
+  assert.deepEqual(res.body.map((r) => [r.id, r.following]), [[c.id, false], [b.id, true]]);
+  res = await call('GET', `/api/v1/accounts/relationships?id=${b.id}`, { token: b.token });
+  assert.equal(res.body[0].following, false, 'oneself');
+  res = await call('GET', `/api/v1/accounts/relationships?id[]=${a.id}`, { token: b.token });
+  assert.equal(res.body[0].followed_by, true);
+  assert.equal((await call('POST', `/api/v1/accounts/${a.id}/follow`, { token: a.token })).status, 403, 'not oneself');
+  assert.equal((await call('POST', '/api/v1/accounts/999999999/follow', { token: a.token })).status, 404);
+  res = await call('POST', `/api/v1/accounts/${b.id}/unfollow`, { token: a.token });
+  assert.equal(res.body.following, false);
+  assert.equal((await call('GET', `/api/v1/accounts/${b.id}`)).body.followers_count, 0);
+  const readOnly = await tokenFor(a, 'read');
+  assert.equal((await call('POST', `/api/v1/accounts/${b.id}/follow`, { token: readOnly })).status, 403);
+  const followScope = await tokenFor(a, 'follow');
+  assert.equal((await call('POST', `/api/v1/accounts/${b.id}/follow`, { token: followScope })).status, 200, 'the legacy follow scope covers follows');
+  res = await call('POST', `/api/v1/accounts/${b.id}/block`, { token: a.token });
+  assert.equal(res.body.blocking, true);
+  assert.equal(res.body.following, false, 'a block ends the follow');
+  assert.equal((await call('POST', `/api/v1/accounts/${a.id}/follow`, { token: b.token })).status, 403, 'blocked');
+  assert.equal((await call('POST', `/api/v1/accounts/${b.id}/unblock`, { token: a.token })).body.blocking, false);
+  assert.equal((await call('POST', `/api/v1/accounts/${b.id}/mute`, { token: a.token })).body.muting, true);
+  assert.equal((await call('POST', `/api/v1/accounts/${b.id}/unmute`, { token: a.token })).body.muting, false);
+});
+
+test('followers and following page through Link headers only', async () => {
+  const star = await apiUser('fol');
+  const fans = [await apiUser('fol'), await apiUser('fol'), await apiUser('fol')];
+  for (const f of fans) await call('POST', `/api/v1/accounts/${star.id}/follow`, { token: f.token });
+  let path = `/api/v1/accounts/${star.id}/followers?limit=2`;
+  const seen = [];
+  for (let i = 0; i < 5 && path; i++) {
+    const res = await call('GET', path);
+    assert.equal(res.status, 200);
+    assert.ok(res.headers.get('link'), 'every page has a Link header');
+    seen.push(...res.body.map((a) => a.id));
+    const next = links(res.headers.get('link')).next;
+    if (next) assert.match(next, /limit=2/, 'the limit is carried');
+    path = res.body.length ? (next ? new URL(next).pathname + new URL(next).search : null) : null;
+  }
+  assert.deepEqual(seen, fans.map((f) => f.id).reverse(), 'newest follower first, each once');
+  const following = await call('GET', `/api/v1/accounts/${fans[0].id}/following`);
+  assert.deepEqual(following.body.map((a) => a.id), [star.id]);
+});
+
+// ---- Media ----
+
+test('media: v2 and v1 uploads answer 200 with the URL; only the uploader sees an unattached upload', async () => {
+  const user = await apiUser('med');
+  const other = await apiUser('med');
+  let res = await uploadMedia(user.token, { description: 'A portrait in soft light' });
+  assert.equal(res.status, 200, res.text);
+  const m = res.body;
+  assert.equal(typeof m.id, 'string');
+  assert.equal(m.type, 'image');
+  assert.match(m.url, /^http.+-orig\.webp$/);
+  assert.match(m.preview_url, /^http.+-thumb\.webp$/);
+  assert.equal(m.description, 'A portrait in soft light');
+  assert.equal(typeof m.meta.original.width, 'number');
+  assert.equal(typeof m.blurhash, 'string');
+  res = await uploadMedia(user.token, { path: '/api/v1/media' });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.description, null);
+
+  assert.equal((await call('GET', `/api/v1/media/${m.id}`, { token: user.token })).status, 200);
+  res = await call('GET', `/api/v1/media/${m.id}`, { token: other.token });
+  assert.equal(res.status, 404, "another user's media is not found");
+  assert.ok(isJsonError(res));
+  assert.equal((await call('PUT', `/api/v1/media/${m.id}`, { token: other.token, json: { description: 'mine now' } })).status, 404);
+  res = await call('PUT', `/api/v1/media/${m.id}`, { token: user.token, json: { description: 'New alt', focus: '0.1,-0.5' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.description, 'New alt');
+  assert.equal((await call('PUT', `/api/v1/media/${m.id}`, { token: user.token, json: { focus: '3,3' } })).status, 422);
+  const st = await call('POST', '/api/v1/statuses', { token: other.token, json: { status: 'stolen', media_ids: [m.id] } });
+  assert.equal(st.status, 422, "another user's media cannot be posted");
+  await call('POST', '/api/v1/statuses', { token: user.token, json: { status: '', media_ids: [m.id] } });
+  assert.equal((await call('GET', `/api/v1/media/${m.id}`, { token: user.token })).status, 404, 'posted media is no longer an upload');
+});
+
+test('media: refused uploads answer 422 JSON; scopes apply', async () => {
+  const user = await apiUser('medbad');
+  let res = await uploadMedia(user.token, { data: Buffer.from('not an image at all'), type: 'image/png' });
+  assert.equal(res.status, 422);
+  assert.ok(isJsonError(res));
+  const { body, contentType } = multipart({ description: 'no file' }, []);
+  res = await call('POST', '/api/v2/media', { token: user.token, body, headers: { 'Content-Type': contentType } });
+  assert.equal(res.status, 422);
+  res = await uploadMedia(user.token, { description: 'x'.repeat(1501) });
+  assert.equal(res.status, 422);
+  const readOnly = await tokenFor(user, 'read');
+  assert.equal((await uploadMedia(readOnly)).status, 403);
+  assert.equal((await uploadMedia(null)).status, 401);
+  const granular = await tokenFor(user, 'write:media');
+  assert.equal((await uploadMedia(granular)).status, 200);
+});
+
+// ---- Statuses ----
+
+test('posting an uploaded image answers a complete Status', async () => {
+  const user = await apiUser('st');
+  const s = await postImage(user.token, 'First light #goldenhour\nsecond line');
+  for (const k of ['id', 'uri', 'created_at', 'visibility', 'spoiler_text', 'content']) assert.equal(typeof s[k], 'string', k);
+  assert.match(s.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(s.account.id, user.id);
+  assert.equal(s.visibility, 'public');
+  assert.equal(s.spoiler_text, '');
+  assert.equal(s.media_attachments.length, 1);
+  assert.deepEqual(s.mentions, []);
+  assert.deepEqual(s.emojis, []);
+  assert.deepEqual(s.tags.map((t) => t.name), ['goldenhour']);
+  assert.match(s.content, /^<p>First light <a class="tag" href="http[^"]+\/tags\/goldenhour">#goldenhour<\/a><br>second line<\/p>$/);
+  for (const k of ['reblog', 'in_reply_to_id', 'in_reply_to_account_id', 'poll', 'card', 'application', 'edited_at']) assert.equal(s[k], null, k);
+  for (const k of ['favourited', 'reblogged', 'muted', 'bookmarked', 'pinned', 'sensitive']) assert.equal(s[k], false, k);
+  assert.equal(s.favourites_count, 0);
+  assert.equal(s.beaubelle.super_liked, false);
+  const res = await call('GET', `/api/v1/statuses/${s.id}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.body.id, s.id);
+  assert.equal(res.body.favourited, undefined, 'no viewer state without a token');
+  assert.deepEqual((await call('GET', `/api/v1/statuses/${s.id}/context`)).body, { ancestors: [], descendants: [] });
+  assert.equal((await call('GET', '/api/v1/statuses/999999999')).status, 404);
+});
+
+test('Idempotency-Key: a retried post, even concurrent, makes one post', async () => {
+  const user = await apiUser('idem');
+  const m = (await uploadMedia(user.token)).body;
+  const key = `retry-${crypto.randomUUID()}`;
+  const send = () => call('POST', '/api/v1/statuses', {
+    token: user.token, json: { status: 'once', media_ids: [m.id] }, headers: { 'Idempotency-Key': key },
+  });
+  const answers = await Promise.all([send(), send(), send()]);
+  for (const a of answers) assert.equal(a.status, 200, a.text);
+  assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
+  assert.equal(sql(`SELECT COUNT(*) FROM posts WHERE user_id = ${user.id}`), '1');
+  const later = await send();
+  assert.equal(later.body.id, answers[0].body.id, 'a later retry finds the same post');
+});
+
+test('status validation: 422 JSON for what a post cannot be', async () => {
+  const user = await apiUser('stbad');
+  const m1 = (await uploadMedia(user.token)).body;
+  const m2 = (await uploadMedia(user.token)).body;
+  for (const [json, why] of [
+    [{ status: 'no image' }, 'an image is required'],
+    [{ status: 'two', media_ids: [m1.id, m2.id] }, 'one image per post'],
+    [{ status: 'x'.repeat(501), media_ids: [m1.id] }, 'too long'],
+    [{ status: 'private', media_ids: [m1.id], visibility: 'private' }, 'only public'],
+    [{ status: 'reply', media_ids: [m1.id], in_reply_to_id: '1' }, 'no replies'],
+    [{ status: 'poll', poll: { options: ['a', 'b'], expires_in: 600 } }, 'no polls'],
+    [{ status: 'ghost', media_ids: ['999999999'] }, 'unknown media'],
+  ]) {
+    const res = await call('POST', '/api/v1/statuses', { token: user.token, json });
+    assert.equal(res.status, 422, why);
+    assert.ok(isJsonError(res), why);
+  }
+  const form = await call('POST', '/api/v1/statuses', { token: user.token, form: { status: 'from a form', 'media_ids[]': m1.id, sensitive: 'true' } });
+  assert.equal(form.status, 200, 'urlencoded with a Rails-style array');
+  assert.equal(form.body.sensitive, true);
+  const readOnly = await tokenFor(user, 'read');
+  assert.equal((await call('POST', '/api/v1/statuses', { token: readOnly, json: { media_ids: [m2.id] } })).status, 403);
+  assert.equal((await call('POST', '/api/v1/statuses', { json: { media_ids: [m2.id] } })).status, 401);
+});
+
+test('deleting: only your own post, answering its text for a redraft', async () => {
+  const user = await apiUser('del');
+  const other = await apiUser('del');
+  const s = await postImage(user.token, 'to be deleted');
+  assert.equal((await call('DELETE', `/api/v1/statuses/${s.id}`, { token: other.token })).status, 404);
+  const res = await call('DELETE', `/api/v1/statuses/${s.id}`, { token: user.token });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.text, 'to be deleted');
+  assert.equal((await call('GET', `/api/v1/statuses/${s.id}`)).status, 404);
+  assert.equal((await call('DELETE', `/api/v1/statuses/${s.id}`, { token: user.token })).status, 404);
+});
+
+test('favourite, super like and reblog: idempotent, counted, listed, and notified', async () => {
+  const author = await apiUser('fav');
+  const fan = await apiUser('fav');
+  const s = await postImage(author.token, 'like me');
+  let res = await call('POST', `/api/v1/statuses/${s.id}/favourite`, { token: fan.token });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.favourited, true);
+  assert.equal(res.body.favourites_count, 1);
+  res = await call('POST', `/api/v1/statuses/${s.id}/favourite`, { token: fan.token });
+  assert.equal(res.body.favourites_count, 1, 'twice is once');
+  res = await call('POST', `/api/v1/beaubelle/statuses/${s.id}/superlike`, { token: fan.token });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.favourited, true, 'a super like is a favourite to clients');
+  assert.equal(res.body.favourites_count, 1);
+  assert.equal(res.body.beaubelle.super_liked, true);
+  assert.equal(res.body.beaubelle.superlikes_count, 1);
+
+  res = await call('GET', `/api/v1/statuses/${s.id}/favourited_by`);
+  assert.deepEqual(res.body.map((a) => a.id), [fan.id]);
+  assert.ok(res.headers.get('link'));
+  res = await call('GET', '/api/v1/favourites', { token: fan.token });
+  assert.deepEqual(res.body.map((x) => x.id), [s.id]);
+  assert.ok(links(res.headers.get('link')).next);
+
+  res = await call('POST', `/api/v1/statuses/${s.id}/reblog`, { token: fan.token });
+  assert.equal(res.status, 200);
+  assert.notEqual(res.body.id, s.id, 'the answer is the reblog');
+  assert.equal(res.body.reblog.id, s.id);
+  assert.equal(res.body.reblog.reblogged, true);
+  assert.equal(res.body.reblog.reblogs_count, 1);
+  assert.equal(res.body.content, '');
+  assert.deepEqual(res.body.media_attachments, []);
+  const wrapper = res.body.id;
+  assert.equal((await call('POST', `/api/v1/statuses/${s.id}/reblog`, { token: fan.token })).body.id, wrapper, 'idempotent');
+  assert.equal((await call('GET', `/api/v1/statuses/${wrapper}`)).body.reblog.id, s.id);
+  res = await call('GET', `/api/v1/statuses/${s.id}/reblogged_by`);
+  assert.deepEqual(res.body.map((a) => a.id), [fan.id]);
+
+  assert.ok(await waitFor(async () => (await call('GET', '/api/v1/notifications', { token: author.token })).body.length === 2, 5000, 100));
+  res = await call('GET', '/api/v1/notifications', { token: author.token });
+  const fav = res.body.find((n) => n.type === 'favourite');
+  assert.equal(fav.beaubelle.type, 'superlike', 'the extension says which');
+  assert.equal(fav.status.id, s.id);
+  assert.equal(fav.account.id, fan.id);
+  assert.ok(res.body.some((n) => n.type === 'reblog'));
+
+  res = await call('POST', `/api/v1/statuses/${s.id}/unreblog`, { token: fan.token });
+  assert.equal(res.body.id, s.id);
+  assert.equal(res.body.reblogged, false);
+  assert.equal(res.body.reblogs_count, 0);
+  res = await call('POST', `/api/v1/statuses/${s.id}/unfavourite`, { token: fan.token });
+  assert.equal(res.body.favourited, false);
+  assert.equal(res.body.favourites_count, 0);
+  assert.equal(res.body.beaubelle.superlikes_count, 0);
+  assert.equal((await call('POST', `/api/v1/statuses/${s.id}/unfavourite`, { token: fan.token })).status, 200, 'idempotent');
+  const readOnly = await tokenFor(fan, 'read');
+  assert.equal((await call('POST', `/api/v1/statuses/${s.id}/favourite`, { token: readOnly })).status, 403);
+  assert.equal((await call('POST', '/api/v1/statuses/999999999/favourite', { token: fan.token })).status, 404);
+});
+
+// ---- Timelines ----
+
+test('home timeline: followed posts, paged by max_id, since_id and min_id with Link headers', async () => {
+  const author = await apiUser('home');
+  const reader = await apiUser('home');
+  await call('POST', `/api/v1/accounts/${author.id}/follow`, { token: reader.token });
+  const ids = [];
+  for (let i = 0; i < 4; i++) ids.push((await postImage(author.token, `post ${i}`)).id);
+  const newest = [...ids].reverse();
+  assert.ok(await waitFor(async () => (await call('GET', '/api/v1/timelines/home?limit=40', { token: reader.token })).body.length === 4, 5000, 100));
+
+  let res = await call('GET', '/api/v1/timelines/home?limit=2', { token: reader.token });
+  assert.deepEqual(res.body.map((s) => s.id), newest.slice(0, 2));
+  const l = links(res.headers.get('link'));
+  assert.match(res.headers.get('link'), /; rel="next", <.*>; rel="prev"$/, 'quoted rel values');
+  assert.equal(new URL(l.next).searchParams.get('max_id'), newest[1]);
+  assert.equal(new URL(l.next).searchParams.get('limit'), '2');
+  assert.equal(new URL(l.prev).searchParams.get('min_id'), newest[0]);
+
+  res = await call('GET', `/api/v1/timelines/home?limit=2&max_id=${newest[1]}`, { token: reader.token });
+  assert.deepEqual(res.body.map((s) => s.id), newest.slice(2, 4));
+  res = await call('GET', `/api/v1/timelines/home?since_id=${ids[0]}&limit=2`, { token: reader.token });
+  assert.deepEqual(res.body.map((s) => s.id), newest.slice(0, 2), 'since_id: the newest page');
+  res = await call('GET', `/api/v1/timelines/home?min_id=${ids[0]}&limit=2`, { token: reader.token });
+  assert.deepEqual(res.body.map((s) => s.id), [ids[2], ids[1]], 'min_id: the page just above the cursor');
+  res = await call('GET', `/api/v1/timelines/home?min_id=${newest[0]}`, { token: reader.token });
+  assert.deepEqual(res.body, []);
+  const empty = links(res.headers.get('link'));
+  assert.equal(empty.next, undefined, 'an empty page has no next');
+  assert.equal(new URL(empty.prev).searchParams.get('min_id'), newest[0], 'but says where to look for newer posts');
+  assert.equal((await call('GET', '/api/v1/timelines/home')).status, 401);
+  assert.equal((await call('GET', '/api/v1/timelines/home?max_id=abc', { token: reader.token })).status, 400);
+});
+
+test('public and tag timelines carry their filters into the Link header', async () => {
+  const user = await apiUser('pub');
+  const tag = `tag${Date.now()}`;
+  const a = await postImage(user.token, `#${tag} one`);
+  const b = await postImage(user.token, `#${tag} two`);
+  let res = await call('GET', '/api/v1/timelines/public?local=true&only_media=true&limit=1');
+  assert.equal(res.status, 200);
+  assert.equal(res.body.length, 1);
+  const next = new URL(links(res.headers.get('link')).next);
+  assert.equal(next.searchParams.get('local'), 'true');
+  assert.equal(next.searchParams.get('only_media'), 'true');
+  assert.doesNotMatch(res.headers.get('link').split(', ')[0], /,/, 'no raw commas inside a URL');
+  assert.deepEqual((await call('GET', '/api/v1/timelines/public?remote=true')).body, []);
+  res = await call('GET', `/api/v1/timelines/tag/${tag}?limit=1`);
+  assert.deepEqual(res.body.map((s) => s.id), [b.id]);
+  const more = new URL(links(res.headers.get('link')).next);
+  res = await call('GET', more.pathname + more.search);
+  assert.deepEqual(res.body.map((s) => s.id), [a.id]);
+  assert.deepEqual((await call('GET', '/api/v1/timelines/tag/no%20such%20tag')).body, []);
+  res = await call('GET', `/api/v1/accounts/${user.id}/statuses`);
+  assert.deepEqual(res.body.map((s) => s.id), [b.id, a.id]);
+  assert.deepEqual((await call('GET', `/api/v1/accounts/${user.id}/statuses?pinned=true`)).body, []);
+});
+
+test('trending tags answer Tag entities', async () => {
+  const res = await call('GET', '/api/v1/trends/tags');
+  assert.equal(res.status, 200);
+  assert.ok(Array.isArray(res.body));
+  for (const t of res.body) {
+    assert.equal(typeof t.name, 'string');
+    assert.ok(Array.isArray(t.history));
+  }
+});
+
+// ---- Notifications ----
+
+test('notifications: types filters, one by id, unread count, dismiss and clear', async () => {
+  const me = await apiUser('nt');
+  const fan = await apiUser('nt');
+  const s = await postImage(me.token, 'notify me');
+  await call('POST', `/api/v1/accounts/${me.id}/follow`, { token: fan.token });
+  await call('POST', `/api/v1/statuses/${s.id}/favourite`, { token: fan.token });
+  assert.ok(await waitFor(async () => (await call('GET', '/api/v1/notifications', { token: me.token })).body.length === 2, 5000, 100));
+  let res = await call('GET', '/api/v1/notifications?types[]=follow', { token: me.token });
+  assert.deepEqual(res.body.map((n) => n.type), ['follow']);
+  assert.equal(res.body[0].status, undefined, 'a follow has no status');
+  assert.match(res.body[0].group_key, /^ungrouped-/);
+  res = await call('GET', '/api/v1/notifications?exclude_types[]=follow', { token: me.token });
+  assert.deepEqual(res.body.map((n) => n.type), ['favourite']);
+  assert.match(new URL(links(res.headers.get('link')).next).search, /exclude_types%5B%5D=follow/, 'array filters are carried');
+  const id = res.body[0].id;
+  assert.equal((await call('GET', `/api/v1/notifications/${id}`, { token: me.token })).body.type, 'favourite');
+  assert.equal((await call('GET', `/api/v1/notifications/${id}`, { token: fan.token })).status, 404, "someone else's notification");
+  res = await call('GET', '/api/v1/notifications/unread_count', { token: me.token });
+  assert.equal(typeof res.body.count, 'number');
+  assert.equal((await call('POST', `/api/v1/notifications/${id}/dismiss`, { token: me.token })).status, 200);
+  assert.equal((await call('GET', `/api/v1/notifications/${id}`, { token: me.token })).status, 404);
+  assert.equal((await call('POST', `/api/v1/notifications/${id}/dismiss`, { token: me.token })).status, 404);
+  assert.deepEqual((await call('POST', '/api/v1/notifications/clear', { token: me.token })).body, {});
+  assert.deepEqual((await call('GET', '/api/v1/notifications', { token: me.token })).body, []);
+  const readOnly = await tokenFor(me, 'read');
+  assert.equal((await call('POST', '/api/v1/notifications/clear', { token: readOnly })).status, 403);
+  assert.equal((await call('GET', '/api/v1/notifications')).status, 401);
+});
