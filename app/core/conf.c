@@ -174,6 +174,8 @@ static const struct conf_key conf_keys[] = {
 	  "Percent Porn + Hentai at or above which the post goes to review." },
 	{ "moderation", "suggestive_review", CONF_INT, F(mod_suggestive_review), "90", 0, 100,
 	  "Percent Sexy at or above which the post goes to review." },
+	{ "moderation", "resweep_after", CONF_DURATION, F(mod_resweep_after), "10m", 1, 86400,
+	  "A post still pending this long is queued for screening again (its job may have been lost with Redis)." },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))

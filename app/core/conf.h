@@ -85,6 +85,7 @@ struct conf {
 	int mod_female_accept, mod_female_review;        /* percent */
 	int mod_explicit_reject, mod_explicit_review;    /* percent */
 	int mod_suggestive_review;                       /* percent */
+	int mod_resweep_after;                           /* seconds */
 	char *models_dir;
 
 	/* Where the values came from, for messages. */

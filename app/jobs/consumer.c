@@ -11,6 +11,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "jobs/kinds.h"
+#include "jobs/moderate.h"
 #include "store/jobs_store.h"
 #include "store/rds.h"
 #include "web/app.h"
@@ -80,7 +81,10 @@ int jobs_consume(struct app *app)
 	struct sigaction sa;
 	struct job jobs[JOBS_BATCH];
 	char consumer[128], host[64];
-	time_t last_claim = 0;
+	time_t last_claim = 0, last_resweep = 0;
+	/* Half the age that counts as lost, so a lost job is found at most
+	 * one and a half resweep_after late; at least every five minutes. */
+	int resweep_every = c->mod_resweep_after / 2 < 1 ? 1 : c->mod_resweep_after / 2 > 300 ? 300 : c->mod_resweep_after / 2;
 	/* The blocking read must end well before the Redis command timeout,
 	 * or an idle queue would look like a dead connection. */
 	int block_ms = c->jobs_block_ms < c->redis_timeout_ms / 2 ? c->jobs_block_ms : c->redis_timeout_ms / 2;
@@ -106,6 +110,11 @@ int jobs_consume(struct app *app)
 			last_claim = time(NULL);
 			n = jobs_store_claim(app->rds, c->jobs_stream, consumer, c->jobs_claim_idle_ms,
 					     jobs, JOBS_BATCH);
+		}
+		if (app->mod && time(NULL) - last_resweep >= resweep_every) {
+			last_resweep = time(NULL);
+			moderate_resweep(app, arena);
+			arena_reset(arena);
 		}
 		if (n <= 0)
 			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);

@@ -16,9 +16,29 @@
 #include "moderation/moderate.h"
 #include "moderation/policy.h"
 #include "store/jobs_store.h"
+#include "store/db.h"
 #include "store/posts.h"
 #include "web/app.h"
 #include "core/banned.h"
+
+#define RESWEEP_BATCH 500
+
+void moderate_resweep(struct app *app, struct arena *a)
+{
+	const struct conf *c = app->conf;
+	unsigned long long *ids;
+	size_t n;
+	char id[24];
+
+	if (posts_stale_pending(app->db, a, (unsigned long long)c->mod_resweep_after, RESWEEP_BATCH, &ids, &n) != DB_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%llu", ids[i]);
+		jobs_store_enqueue(app->rds, c->jobs_stream, "moderate", id);
+	}
+	if (n)
+		log_info("event=moderation_resweep posts=%zu", n);
+}
 
 /* The configured policy (percent keys) as the engine's numbers. */
 static void moderate_policy(const struct conf *c, struct mod_policy *p)

@@ -20,4 +20,14 @@ int job_moderate(struct job_ctx *ctx, const struct job *job, struct buf *why);
  */
 int job_moderated(struct job_ctx *ctx, const struct job *job, struct buf *why);
 
+struct app;
+struct arena;
+/*
+ * Queue a moderate job again for posts pending longer than the
+ * configured resweep_after: the job lives in Redis, the post in MariaDB,
+ * and a Redis that lost its data must not leave a post pending forever.
+ * A post screened twice is settled once (the job is idempotent).
+ */
+void moderate_resweep(struct app *app, struct arena *a);
+
 #endif

@@ -665,6 +665,19 @@ int posts_report(struct db *db, unsigned long long post_id, unsigned long long r
 	return rc;
 }
 
+int posts_stale_pending(struct db *db, struct arena *a, unsigned long long older_s, size_t limit,
+			unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc = db_query(db, a, &rows, limit,
+			  "SELECT id FROM posts WHERE state = 'pending' AND created_at < NOW(3) - INTERVAL ? SECOND"
+			  " ORDER BY created_at LIMIT ?", "uu", older_s, (unsigned long long)limit);
+
+	if (rc != DB_OK)
+		return rc;
+	return db_rows_u64s(a, &rows, 0, ids, n);
+}
+
 int posts_reports_resolve(struct db *db, unsigned long long post_id)
 {
 	return db_exec(db, "UPDATE reports SET resolved_at = NOW(3) WHERE post_id = ? AND resolved_at IS NULL", NULL,

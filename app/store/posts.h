@@ -150,6 +150,9 @@ int posts_mod_queue(struct db *db, struct arena *a, size_t limit, struct mod_que
 /* A report of post_id by reporter (once per person). */
 int posts_report(struct db *db, unsigned long long post_id, unsigned long long reporter, const char *reason,
 		 bool *created);
+/* Up to limit posts pending for more than older_s seconds, oldest first. */
+int posts_stale_pending(struct db *db, struct arena *a, unsigned long long older_s, size_t limit,
+			unsigned long long **ids, size_t *n);
 /* Close the open reports of post_id. */
 int posts_reports_resolve(struct db *db, unsigned long long post_id);
 /* Mark removed by a moderator: hidden from everyone but kept for the record. */

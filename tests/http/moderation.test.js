@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { sql, cli, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { sql, cli, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
 const { fixture, samplePhoto, multipart, noisePng } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -137,4 +137,18 @@ test('people can report an approved post; the report reaches the queue', async (
   assert.equal(res.status, 303);
   assert.ok(await waitFor(() => Number(sql(`SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = '${author.username}' AND n.detail = 'removed'`)) === 1, 10000, 100),
     'removing a post notifies its author');
+});
+
+test('a post whose job Redis lost is screened anyway', async () => {
+  const author = await signup('ml');
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  const id = await postVia(author, samplePhoto('astronaut.png'), 'lost job');
+  assert.ok(redis('XRANGE', stream, '-', '+').split('\n').includes(String(id)), 'the job is queued');
+  redis('DEL', stream); // what a Redis restart without its data does
+  worker = spawnBeaubelle(['worker'], { ...env, BEAUBELLE_MODERATION_RESWEEP_AFTER: '2s' });
+  assert.ok(await settled(id), 'the worker finds the pending post in MariaDB');
+  assert.equal(state(id), 'approved');
+  assert.ok(await notified(author, 'approved'));
+  await restartWorker({});
 });
