@@ -22,11 +22,11 @@ static void ratelimit_key(char *key, size_t cap, const char *bucket, const char 
 		*window_end = (slot + 1) * window;
 }
 
-int ratelimit_hit(struct rds *r, const char *bucket, const char *id, int limit, int window,
-		  int *retry_after)
+int ratelimit_take(struct rds *r, const char *bucket, const char *id, int window, long long *count,
+		   long long *reset)
 {
 	char key[160];
-	long long end, count;
+	long long end;
 	redisReply *incr, *expire;
 
 	ratelimit_key(key, sizeof(key), bucket, id, window, &end);
@@ -41,9 +41,20 @@ int ratelimit_hit(struct rds *r, const char *bucket, const char *id, int limit, 
 			freeReplyObject(expire);
 		return RATELIMIT_UNAVAILABLE;
 	}
-	count = incr->integer;
+	*count = incr->integer;
+	*reset = end;
 	freeReplyObject(incr);
 	freeReplyObject(expire);
+	return RATELIMIT_OK;
+}
+
+int ratelimit_hit(struct rds *r, const char *bucket, const char *id, int limit, int window,
+		  int *retry_after)
+{
+	long long count = 0, end = 0;
+
+	if (ratelimit_take(r, bucket, id, window, &count, &end) != RATELIMIT_OK)
+		return RATELIMIT_UNAVAILABLE;
 	if (count <= limit)
 		return RATELIMIT_OK;
 	*retry_after = (int)(end - (long long)time(NULL));

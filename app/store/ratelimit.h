@@ -16,6 +16,11 @@ enum ratelimit_result {
 /* Count one hit; when over, *retry_after is the seconds left in the window. */
 int ratelimit_hit(struct rds *r, const char *bucket, const char *id, int limit, int window,
 		  int *retry_after);
+/* Count one hit and say where the window stands: *count hits so far
+ * (this one included) and *reset, the unix time the window ends, for
+ * rate-limit headers. RATELIMIT_OK or RATELIMIT_UNAVAILABLE. */
+int ratelimit_take(struct rds *r, const char *bucket, const char *id, int window, long long *count,
+		   long long *reset);
 /* Forget the hits of id in bucket (e.g. the account bucket after a login). */
 void ratelimit_reset(struct rds *r, const char *bucket, const char *id, int window);
 

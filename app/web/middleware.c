@@ -1,11 +1,14 @@
 #include "web/middleware.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/conf.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "store/oauth.h"
+#include "store/ratelimit.h"
 #include "store/users.h"
 #include "web/app.h"
 #include "web/auth.h"
@@ -40,11 +43,53 @@ void middleware_language(struct request *r)
 }
 
 /*
+ * The API's rate limits, as Mastodon's: 300 requests per 5 minutes for
+ * each account (or app) holding a token. Requests without one count per
+ * address, with more room, since many people can share one (a phone
+ * network's NAT). Every answer says where the window stands; if Redis
+ * is down the API stays up, unlimited.
+ */
+#define MIDDLEWARE_API_WINDOW 300
+#define MIDDLEWARE_API_TOKEN_LIMIT 300
+#define MIDDLEWARE_API_ADDRESS_LIMIT 1500
+
+static int middleware_api_limit(struct request *r)
+{
+	const struct oauth_token *t = NULL;
+	long long count = 0, reset = 0;
+	int limit = MIDDLEWARE_API_ADDRESS_LIMIT;
+	const char *id;
+	time_t when;
+	struct tm tm;
+	char iso[32];
+
+	if (auth_bearer(r, &t) == AUTH_BEARER_OK) {
+		limit = MIDDLEWARE_API_TOKEN_LIMIT;
+		id = t->user_id ? arena_printf(r->arena, "user:%llu", t->user_id) : arena_printf(r->arena, "app:%llu", t->app_id);
+	} else {
+		id = arena_printf(r->arena, "ip:%s", r->remote_addr);
+	}
+	if (!id || ratelimit_take(r->app->rds, "api", id, MIDDLEWARE_API_WINDOW, &count, &reset) != RATELIMIT_OK)
+		return 0;
+	when = (time_t)reset;
+	gmtime_r(&when, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	response_header_add(&r->res, "X-RateLimit-Limit", arena_printf(r->arena, "%d", limit));
+	response_header_add(&r->res, "X-RateLimit-Remaining", arena_printf(r->arena, "%lld", count < limit ? limit - count : 0));
+	response_header_add(&r->res, "X-RateLimit-Reset", arena_strdup(r->arena, iso));
+	if (count <= limit)
+		return 0;
+	response_header_add(&r->res, "Retry-After", arena_printf(r->arena, "%lld", reset - (long long)time(NULL) > 0 ? reset - (long long)time(NULL) : 1));
+	r->error_message = "Too many requests";
+	return 429;
+}
+
+/*
  * What every API request gets (the Mastodon API, the OAuth endpoints,
  * discovery): CORS for browser clients, and no access token in the URL,
- * where logs and Referer headers would keep it. Auth is by bearer token
- * only, so allowing every origin without credentials exposes nothing
- * the token holder could not already read.
+ * where logs and Referer headers would keep it; and the rate limit.
+ * Auth is by bearer token only, so allowing every origin without
+ * credentials exposes nothing the token holder could not already read.
  */
 static int middleware_api(struct request *r)
 {
@@ -55,7 +100,7 @@ static int middleware_api(struct request *r)
 		r->error_message = "Access tokens are accepted in the Authorization header only";
 		return 401;
 	}
-	return 0;
+	return strcmp(r->method, "OPTIONS") == 0 ? 0 : middleware_api_limit(r);
 }
 
 int middleware_before(struct request *r)

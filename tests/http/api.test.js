@@ -806,3 +806,37 @@ test('notifications: types filters, one by id, unread count, dismiss and clear',
   assert.equal((await call('POST', '/api/v1/notifications/clear', { token: readOnly })).status, 403);
   assert.equal((await call('GET', '/api/v1/notifications')).status, 401);
 });
+
+// ---- Transport ----
+
+test('rate limits: headers on every API answer, 429 JSON past 300 requests in 5 minutes per token', async () => {
+  const user = await apiUser('rl');
+  let res = await call('GET', '/api/v1/custom_emojis', { token: user.token });
+  assert.equal(res.headers.get('x-ratelimit-limit'), '300');
+  const remaining = Number(res.headers.get('x-ratelimit-remaining'));
+  assert.ok(remaining > 250 && remaining < 300);
+  assert.match(res.headers.get('x-ratelimit-reset'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+  assert.ok(Number((await call('GET', '/api/v1/instance')).headers.get('x-ratelimit-limit')) > 300, 'anonymous requests count per address');
+  for (let i = 0; i < remaining; i++) {
+    res = await call('GET', '/api/v1/custom_emojis', { token: user.token });
+    assert.equal(res.status, 200);
+  }
+  assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+  res = await call('GET', '/api/v1/custom_emojis', { token: user.token });
+  assert.equal(res.status, 429);
+  assert.ok(isJsonError(res));
+  assert.ok(Number(res.headers.get('retry-after')) >= 1);
+});
+
+test('errors under /api are JSON whatever fails: body too large, bad JSON, unsupported type', async () => {
+  const user = await apiUser('errs');
+  let res = await call('POST', '/api/v1/statuses', { token: user.token, body: '{"status": ', headers: { 'Content-Type': 'application/json' } });
+  assert.equal(res.status, 400);
+  assert.ok(isJsonError(res));
+  res = await call('POST', '/api/v1/statuses', { token: user.token, body: 'x', headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(res.status, 415);
+  assert.ok(isJsonError(res));
+  res = await call('POST', '/api/v1/statuses', { token: user.token, body: 'a'.repeat(2 * 1024 * 1024), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 413);
+  assert.ok(isJsonError(res));
+});
