@@ -7,7 +7,8 @@ const assert = require('node:assert/strict');
 const net = require('node:net');
 const { sql, cli, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
-const { fixture, samplePhoto, multipart, noisePng } = require('./lib/images');
+const { act } = require('./lib/posting');
+const { fixture, samplePhoto, multipart } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
 
 const stream = `bb:jobs:modtest:${process.pid}`;
@@ -62,7 +63,7 @@ test('a portrait of a woman is approved and then reaches everyone', async () => 
 
 test('an image with no face is rejected with a reason the author reads', async () => {
   const author = await signup('mn');
-  const id = await postVia(author, noisePng(200, 150), 'no face here');
+  const id = await postVia(author, samplePhoto('coffee.png'), 'a cup of coffee');
   assert.ok(await settled(id));
   assert.equal(state(id), 'rejected');
   assert.match(sql(`SELECT state_reason FROM posts WHERE id = ${id}`), /No face/);
@@ -151,4 +152,52 @@ test('a post whose job Redis lost is screened anyway', async () => {
   assert.equal(state(id), 'approved');
   assert.ok(await notified(author, 'approved'));
   await restartWorker({});
+});
+
+test('nothing pending, rejected or in review reaches anyone else', async () => {
+  const author = await signup('mh');
+  const follower = await signup('mf');
+  await act(follower.client, `/@${author.username}/follow`);
+  const tag = `unseen${process.pid}`;
+  const rejected = await postVia(author, samplePhoto('coffee.png'), `#${tag}`);
+  assert.ok(await settled(rejected));
+  await restartWorker({ BEAUBELLE_MODERATION_FEMALE_ACCEPT: '100' });
+  const review = await postVia(author, samplePhoto('astronaut.png'), `#${tag}`);
+  assert.ok(await settled(review));
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  const pending = await postVia(author, samplePhoto('astronaut.png'), `#${tag}`);
+  assert.deepEqual([state(rejected), state(review), state(pending)], ['rejected', 'review', 'pending']);
+
+  const views = async () => {
+    const seen = {};
+    for (const path of ['/', '/deck', `/tags/${tag}`, '/explore', `/@${author.username}`]) {
+      const res = await follower.client.get(path);
+      assert.equal(res.status, 200, path);
+      seen[path] = res.body_text;
+    }
+    for (const path of ['/api/v1/timelines/public?limit=40', `/api/v1/timelines/tag/${tag}`]) {
+      const res = await new Client().get(path);
+      assert.equal(res.status, 200, path);
+      seen[path] = res.body_text;
+    }
+    return seen;
+  };
+  const shows = (text, id) => text.includes(`/p/${id}"`) || text.includes(`"id":"${id}"`);
+  for (const [path, text] of Object.entries(await views()))
+    for (const id of [rejected, review, pending]) assert.ok(!shows(text, id), `${path} does not show post ${id}`);
+  for (const id of [rejected, review, pending]) {
+    assert.equal((await follower.client.get(`/p/${id}`)).status, 404);
+    assert.equal((await new Client().get(`/api/v1/statuses/${id}`)).status, 404);
+  }
+
+  // Once approved, the same post shows up in the same places.
+  worker = spawnBeaubelle(['worker'], env);
+  assert.ok(await settled(pending));
+  assert.equal(state(pending), 'approved');
+  assert.ok(await waitFor(async () => shows((await follower.client.get('/')).body_text, pending), 5000, 100), 'home timeline');
+  const seen = await views();
+  for (const path of [`/tags/${tag}`, `/@${author.username}`, `/api/v1/timelines/tag/${tag}`])
+    assert.ok(shows(seen[path], pending), `${path} shows the approved post`);
+  assert.equal((await new Client().get(`/api/v1/statuses/${pending}`)).status, 200);
 });
