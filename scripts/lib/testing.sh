@@ -2,6 +2,9 @@
 
 BB_TOOLS=$BB_ROOT/.cache/tools
 BB_PROMTOOL=$BB_TOOLS/promtool
+# The OpenAPI lint (tests/http/openapi.test.js) runs @redocly/cli from
+# node_modules, installed by npm ci below; it reports nothing home.
+export REDOCLY_TELEMETRY=off
 BB_SKIMAGE=$BB_TOOLS/skimage
 
 # promtool comes from Debian's prometheus package, unpacked rather than
