@@ -30,9 +30,7 @@
 #define DECK_SUPER_LIMIT 5
 #define COLLECTION_PAGE 30
 
-/* The next cards for the viewer: candidates from the store, minus hidden
- * authors, ranked, best first. */
-static int deck_next(struct request *r, size_t want, struct feed_page *page)
+int deck_next(struct request *r, size_t want, struct feed_page *page)
 {
 	struct deck_candidate *c;
 	unsigned long long *hidden = NULL, ids[DECK_SHOWN];
@@ -84,7 +82,7 @@ int deck_page(struct request *r)
 	return page_render(r, 200, "pages/deck", m);
 }
 
-static int deck_parse_action(struct str s, enum deck_action *out)
+int deck_parse_action(struct str s, enum deck_action *out)
 {
 	if (str_eq_c(s, "like"))
 		*out = DECK_LIKE;
@@ -110,23 +108,13 @@ static bool deck_wants_json(struct request *r)
  * notified, in the collection); a refused super like (the daily five are
  * used) records nothing, so the person can choose again.
  */
-int deck_swipe_form(struct request *r)
+int deck_swipe_apply(struct request *r, unsigned long long id, enum deck_action action, bool *created)
 {
-	struct json_object *o;
-	enum deck_action action;
-	unsigned long long id;
-	bool blocked = false, created = false, changed = false;
+	bool blocked = false, changed = false;
 	struct post p;
-	int rc = auth_require(r);
+	int rc = posts_find(r->app->db, r->arena, id, &p);
 
-	if (rc)
-		return rc;
-	if (str_to_u64(http_kv_get(&r->form, "post_id"), &id) < 0 ||
-	    deck_parse_action(http_kv_get(&r->form, "action"), &action) < 0) {
-		r->error_message = page_t(r, N_("Choose like, super like or pass for a card."));
-		return 422;
-	}
-	rc = posts_find(r->app->db, r->arena, id, &p);
+	*created = false;
 	if (rc == POSTS_NOT_FOUND || (rc == DB_OK && (strcmp(p.state, "approved") != 0 || p.repost_of_id)))
 		return 404;
 	if (rc != DB_OK || blocks_between(r->app->db, r->user->id, p.user_id, &blocked) != DB_OK)
@@ -153,8 +141,27 @@ int deck_swipe_form(struct request *r)
 						    r->user->id, id)) < 0)
 			log_warn("event=enqueue_failed kind=notify post_id=%llu", id);
 	}
-	if (deck_swipe(r->app->db, r->user->id, id, action, &created) != DB_OK)
-		return 503;
+	return deck_swipe(r->app->db, r->user->id, id, action, created) == DB_OK ? 0 : 503;
+}
+
+int deck_swipe_form(struct request *r)
+{
+	struct json_object *o;
+	enum deck_action action;
+	unsigned long long id;
+	bool created = false;
+	int rc = auth_require(r);
+
+	if (rc)
+		return rc;
+	if (str_to_u64(http_kv_get(&r->form, "post_id"), &id) < 0 ||
+	    deck_parse_action(http_kv_get(&r->form, "action"), &action) < 0) {
+		r->error_message = page_t(r, N_("Choose like, super like or pass for a card."));
+		return 422;
+	}
+	rc = deck_swipe_apply(r, id, action, &created);
+	if (rc)
+		return rc;
 	if (deck_wants_json(r)) {
 		o = json_object_new_object();
 		json_object_object_add(o, "recorded", json_object_new_boolean(created));

@@ -6,6 +6,7 @@
 
 #include "api/accounts.h"
 #include "api/authorized_apps.h"
+#include "api/deck.h"
 #include "api/instance.h"
 #include "api/media.h"
 #include "api/notifications.h"
@@ -162,6 +163,9 @@ const struct route routes[] = {
 	API("GET", "/api/v1/statuses/:id/favourited_by", api_statuses_favourited_by, 0),
 	API("GET", "/api/v1/statuses/:id/reblogged_by", api_statuses_reblogged_by, 0),
 	API("POST", "/api/v1/beaubelle/statuses/:id/superlike", api_statuses_superlike, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/beaubelle/deck", api_deck_cards, 0),
+	API("POST", "/api/v1/beaubelle/deck/swipe", api_deck_swipe, ROUTE_NO_CSRF),
+	API("GET", "/api/v1/beaubelle/accounts/:id/collection", api_deck_collection, 0),
 	API("GET", "/api/v1/favourites", api_statuses_favourites, 0),
 
 	API("GET", "/api/v1/timelines/home", api_timelines_home, 0),

@@ -840,3 +840,53 @@ test('errors under /api are JSON whatever fails: body too large, bad JSON, unsup
   assert.equal(res.status, 413);
   assert.ok(isJsonError(res));
 });
+
+// ---- BeauBelle extensions ----
+
+test('the deck: ranked cards as Statuses, swipes that like, super-like or pass', async () => {
+  const author = await apiUser('dk');
+  const swiper = await apiUser('dk');
+  const a = await postImage(author.token, 'card one');
+  const b = await postImage(author.token, 'card two');
+  let res = await call('GET', '/api/v1/beaubelle/deck?limit=6', { token: swiper.token });
+  assert.equal(res.status, 200);
+  assert.ok(res.body.cards.length > 0 && res.body.cards.length <= 6);
+  for (const card of res.body.cards) {
+    assert.notEqual(card.account.id, swiper.id, 'never one\'s own posts');
+    assert.equal(card.media_attachments.length, 1);
+  }
+  assert.equal(typeof res.body.super_likes_remaining, 'number');
+  res = await call('POST', '/api/v1/beaubelle/deck/swipe', { token: swiper.token, json: { status_id: a.id, action: 'superlike' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.recorded, true);
+  res = await call('POST', '/api/v1/beaubelle/deck/swipe', { token: swiper.token, form: { status_id: b.id, action: 'pass' } });
+  assert.equal(res.body.recorded, true);
+  res = await call('GET', '/api/v1/beaubelle/deck', { token: swiper.token });
+  assert.ok(!res.body.cards.some((s) => s.id === a.id || s.id === b.id), 'swiped cards do not come back');
+  assert.equal((await call('GET', `/api/v1/statuses/${a.id}`, { token: swiper.token })).body.beaubelle.super_liked, true);
+  res = await call('POST', '/api/v1/beaubelle/deck/swipe', { token: swiper.token, json: { status_id: a.id, action: 'maybe' } });
+  assert.equal(res.status, 422);
+  assert.ok(isJsonError(res));
+  res = await call('POST', '/api/v1/beaubelle/deck/swipe', { token: author.token, json: { status_id: a.id, action: 'like' } });
+  assert.equal(res.status, 422, 'not one\'s own post');
+  assert.ok(isJsonError(res));
+  assert.equal((await call('POST', '/api/v1/beaubelle/deck/swipe', { token: swiper.token, json: { status_id: '999999999', action: 'like' } })).status, 404);
+  const readOnly = await tokenFor(swiper, 'read');
+  assert.equal((await call('POST', '/api/v1/beaubelle/deck/swipe', { token: readOnly, json: { status_id: b.id, action: 'like' } })).status, 403);
+
+  // The collection: the owner's own, others only when shared.
+  res = await call('GET', `/api/v1/beaubelle/accounts/${swiper.id}/collection`, { token: swiper.token });
+  assert.deepEqual(res.body.map((s) => s.id), [a.id]);
+  assert.equal(res.body[0].beaubelle.collected_as_super_like, true);
+  assert.ok(res.headers.get('link'));
+  assert.equal((await call('GET', `/api/v1/beaubelle/accounts/${swiper.id}/collection`)).status, 404, 'private by default');
+  const page = await swiper.client.get('/settings');
+  const csrf = page.body_text.match(/name="csrf_token" value="([^"]+)"/)[1];
+  await swiper.client.request('/settings', {
+    method: 'POST', body: new URLSearchParams({ csrf_token: csrf, display_name: '', bio: '', language: '', collection_public: '1' }).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  res = await call('GET', `/api/v1/beaubelle/accounts/${swiper.id}/collection`);
+  assert.equal(res.status, 200, 'shared');
+  assert.deepEqual(res.body.map((s) => s.id), [a.id]);
+});
