@@ -32,7 +32,12 @@ function lighthouse(url, cookie) {
         const scores = Object.fromEntries(Object.entries(report.categories).map(([k, c]) => [k, Math.round(c.score * 100)]));
         const failing = Object.entries(report.audits)
           .filter(([, a]) => a.scoreDisplayMode === 'binary' && a.score === 0).map(([k]) => k);
-        resolve({ scores, failing, finalUrl: report.finalDisplayedUrl || report.finalUrl });
+        // A scored audit that Lighthouse itself could not run (a timeout
+        // on a busy machine) leaves its category without a score.
+        const errored = Object.values(report.categories).filter((c) => c.score === null)
+          .flatMap((c) => c.auditRefs.filter((r) => r.weight > 0 && report.audits[r.id].scoreDisplayMode === 'error'))
+          .map((r) => `${r.id}: ${report.audits[r.id].errorMessage}`);
+        resolve({ scores, failing, errored, finalUrl: report.finalDisplayedUrl || report.finalUrl });
       });
   });
 }
@@ -57,7 +62,10 @@ for (const [name, page, loggedIn, perf] of [
   test(`Lighthouse on ${name}`, async () => {
     const url = base + (page || postPath);
     const cookie = loggedIn ? `sid=${user.client.cookies.get('sid')}` : null;
-    const { scores, failing, finalUrl } = await lighthouse(url, cookie);
+    let run = await lighthouse(url, cookie);
+    if (run.errored.length) run = await lighthouse(url, cookie); // once: a tool failure, not a score
+    const { scores, failing, errored, finalUrl } = run;
+    assert.deepEqual(errored, [], 'every scored audit ran');
     results[name] = scores;
     assert.equal(new URL(finalUrl).pathname, new URL(url).pathname, 'the page itself was measured (no redirect)');
     assert.ok(scores.accessibility >= 95, `accessibility ${scores.accessibility} (${failing.join(', ')})`);
