@@ -16,6 +16,24 @@
 #include "core/banned.h"
 
 #define MEDIA_DESCRIPTION_MAX 1500 /* media.description */
+#define MEDIA_DRAFT_TTL (24 * 3600) /* an upload never posted is deleted after a day */
+#define MEDIA_DRAFT_SWEEP 20        /* ...at most this many per new upload */
+
+/*
+ * Uploads never posted would hold files and quota forever: each new
+ * upload first deletes the uploader's own that are older than a day, a
+ * bounded amount of work paid by the person who left them.
+ */
+static void api_media_sweep(struct request *r)
+{
+	char **hashes = NULL;
+	size_t n = 0;
+
+	if (attach_drafts_expire(r->app->db, r->arena, r->user->id, MEDIA_DRAFT_TTL, MEDIA_DRAFT_SWEEP, &hashes, &n) != DB_OK)
+		return;
+	for (size_t i = 0; i < n; i++)
+		uploads_forget(r, hashes[i]);
+}
 
 /* The alt text sent, "" when none; -1 when too long or not text. */
 static int api_media_description(struct request *r, const char **out)
@@ -63,6 +81,7 @@ int api_media_create(struct request *r)
 		return api_error(r, 422, "Validation failed: Description is too long (maximum is 1500 characters)");
 	if (!api_media_focus_valid(r))
 		return api_error(r, 422, "Validation failed: Focus must be two numbers from -1.0 to 1.0");
+	api_media_sweep(r);
 	rc = uploads_image(r, file, &img, &message);
 	if (rc)
 		return message ? api_error(r, rc, message) : rc;

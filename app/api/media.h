@@ -6,7 +6,8 @@
  * media row with no post yet, which POST /api/v1/statuses attaches.
  * Processing is synchronous, so uploads answer 200 with the URL set
  * (never the 202 of a deferred upload) and GET answers 200, never 206.
- * Only the uploader sees an upload, and only until it is posted.
+ * Only the uploader sees an upload, and only until it is posted; one
+ * never posted is deleted after a day.
  */
 struct request;
 

@@ -38,6 +38,13 @@ int attach_draft_create(struct db *db, unsigned long long owner, const struct po
  */
 int attach_draft_find(struct db *db, struct arena *a, unsigned long long owner, unsigned long long id,
 		      struct post_media *out, unsigned long long *post_id);
+/*
+ * Delete up to max of owner's uploads left unattached for longer than
+ * max_age seconds; *hashes (arena) gets their file hashes for clean-up.
+ * An upload being posted at the same moment is never taken.
+ */
+int attach_drafts_expire(struct db *db, struct arena *a, unsigned long long owner, int max_age, size_t max,
+			 char ***hashes, size_t *n);
 /* Change the alt text of the owner's upload while it is unattached
  * (a no-op otherwise). */
 int attach_draft_describe(struct db *db, unsigned long long owner, unsigned long long id, const char *description);

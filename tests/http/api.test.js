@@ -890,3 +890,14 @@ test('the deck: ranked cards as Statuses, swipes that like, super-like or pass',
   assert.equal(res.status, 200, 'shared');
   assert.deepEqual(res.body.map((s) => s.id), [a.id]);
 });
+
+test('an upload never posted is deleted after a day, by the uploader\'s next upload', async () => {
+  const user = await apiUser('gc');
+  const stale = (await uploadMedia(user.token)).body;
+  const fresh = (await uploadMedia(user.token)).body;
+  sql(`UPDATE media SET created_at = NOW(3) - INTERVAL 2 DAY WHERE id = ${stale.id}`);
+  assert.equal((await uploadMedia(user.token)).status, 200);
+  assert.equal((await call('GET', `/api/v1/media/${stale.id}`, { token: user.token })).status, 404);
+  assert.equal(sql(`SELECT COUNT(*) FROM media WHERE id = ${stale.id}`), '0');
+  assert.equal((await call('GET', `/api/v1/media/${fresh.id}`, { token: user.token })).status, 200, 'a recent one stays');
+});
