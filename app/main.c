@@ -150,8 +150,7 @@ static int cmd_worker(const char *config)
 	}
 	/* The models load once, before any job: a worker that cannot screen
 	 * images must fail at start, not leave posts pending. */
-	if (strcmp(c->moderation_mode, "builtin") == 0 &&
-	    mod_engine_load(c->models_dir, &app.mod, &err) < 0) {
+	if (strcmp(c->moderation_mode, "off") != 0 && mod_engine_open(c, &app.mod, &err) < 0) {
 		fprintf(stderr, "beaubelle worker: moderation models: %s\n", err.ptr);
 		app_release(&app);
 		buf_release(&err);

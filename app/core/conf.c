@@ -155,9 +155,15 @@ static const struct conf_key conf_keys[] = {
 	  "nchan publisher location the job worker posts live events to (the user id is appended); empty: no live updates." },
 
 	{ "moderation", "mode", CONF_STR, F(moderation_mode), "builtin", 0, 0,
-	  "builtin runs the models in the job worker; off approves every post at once (tests, private instances)." },
+	  "builtin runs the models in the job worker; remote sends their tensors to a KServe v2 inference server (remote_url); off approves every post at once (tests, private instances)." },
 	{ "moderation", "models_dir", CONF_STR, F(models_dir), ".cache/models", 0, 0,
 	  "Folder of the converted models that scripts/fetch-models writes (docs/models.md)." },
+	{ "moderation", "remote_url", CONF_STR, F(mod_remote_url), "", 0, 0,
+	  "mode = remote: base URL of the KServe v2 REST server (http:// or https://); the worker POSTs to URL/v2/models/NAME/infer (docs/models.md)." },
+	{ "moderation", "remote_timeout", CONF_DURATION, F(mod_remote_timeout), "10s", 1, 600,
+	  "mode = remote: longest an inference request may take, per attempt (connecting gets at most 3 seconds of it)." },
+	{ "moderation", "remote_retries", CONF_INT, F(mod_remote_retries), "2", 0, 10,
+	  "mode = remote: attempts after the first on a connection error, a timeout or a 5xx answer, with backoff; after them the job is retried later." },
 	{ "moderation", "require_face", CONF_INT, F(mod_require_face), "1", 0, 1,
 	  "1: an image without a detected face is rejected." },
 	{ "moderation", "require_woman", CONF_INT, F(mod_require_woman), "1", 0, 1,
@@ -480,8 +486,14 @@ int conf_validate(struct conf *c, struct buf *err)
 		buf_printf(err, "[server] log_level must be error, warn, info or debug");
 		return -1;
 	}
-	if (strcmp(c->moderation_mode, "off") != 0 && strcmp(c->moderation_mode, "builtin") != 0) {
-		buf_printf(err, "[moderation] mode must be off or builtin");
+	if (strcmp(c->moderation_mode, "off") != 0 && strcmp(c->moderation_mode, "builtin") != 0 &&
+	    strcmp(c->moderation_mode, "remote") != 0) {
+		buf_printf(err, "[moderation] mode must be off, builtin or remote");
+		return -1;
+	}
+	if (strcmp(c->moderation_mode, "remote") == 0 && strncmp(c->mod_remote_url, "http://", 7) != 0 &&
+	    strncmp(c->mod_remote_url, "https://", 8) != 0) {
+		buf_printf(err, "[moderation] mode = remote needs remote_url, an http:// or https:// URL");
 		return -1;
 	}
 	if (!c->listen[0]) {

@@ -87,6 +87,9 @@ struct conf {
 	int mod_suggestive_review;                       /* percent */
 	int mod_resweep_after;                           /* seconds */
 	char *models_dir;
+	char *mod_remote_url;    /* remote mode: the KServe v2 server */
+	int mod_remote_timeout;  /* seconds, per attempt */
+	int mod_remote_retries;
 
 	/* Where the values came from, for messages. */
 	char *path;

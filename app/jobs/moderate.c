@@ -149,7 +149,8 @@ int job_moderate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 		return JOB_FAILED;
 	}
 	rc = mod_analyze_file(app->mod, path, &result, &err);
-	if (rc == MOD_EINTERNAL) {
+	/* A remote server down or confused is no verdict: try again later. */
+	if (rc == MOD_EINTERNAL || rc == MOD_EREMOTE) {
 		buf_printf(why, "analysis failed: %s", err.ptr ? err.ptr : "");
 		buf_release(&err);
 		return JOB_RETRY;

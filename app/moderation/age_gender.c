@@ -85,8 +85,7 @@ int mod_ag_load(struct mod_ag *m, struct mod_weights *w, struct buf *err)
 	return m->gender_b ? 0 : -1;
 }
 
-/* The face centred on a zero square, resized to 112, normalised. */
-static int mod_ag_input(const struct mod_canvas *face, struct mod_ws *ws, struct mod_tensor *x)
+int mod_ag_input(const struct mod_canvas *face, struct mod_ws *ws, struct mod_tensor *x)
 {
 	struct mod_canvas sq = *face;
 	int diff = abs(face->h - face->w), after = (diff + 1) / 2; /* Math.round(diff / 2) */
@@ -214,20 +213,37 @@ static int mod_ag_features(const struct mod_ag *m, struct mod_ws *ws, struct mod
 	return 0;
 }
 
+int mod_ag_forward(const struct mod_ag *m, struct mod_ws *ws, struct mod_tensor *x, float *age,
+		   float gender[2])
+{
+	float pooled[512];
+
+	if (mod_ag_features(m, ws, x) < 0)
+		return -1;
+	mod_avgpool_global(x, pooled);
+	mod_dense(pooled, 512, m->age_k, m->age_b, 1, age);
+	mod_dense(pooled, 512, m->gender_k, m->gender_b, 2, gender);
+	return 0;
+}
+
+float mod_ag_female(const float gender[2])
+{
+	float p[2] = { gender[0], gender[1] };
+
+	mod_softmax(p, 2);
+	return p[1];
+}
+
 int mod_ag_run(const struct mod_ag *m, const struct mod_canvas *face, struct mod_ws *ws,
 	       float *age, float *female)
 {
 	struct mod_tensor x = { 0 };
-	float pooled[512], gender[2];
+	float gender[2];
 	int rc = -1;
 
-	if (mod_ag_input(face, ws, &x) < 0 || mod_ag_features(m, ws, &x) < 0)
+	if (mod_ag_input(face, ws, &x) < 0 || mod_ag_forward(m, ws, &x, age, gender) < 0)
 		goto out;
-	mod_avgpool_global(&x, pooled);
-	mod_dense(pooled, 512, m->age_k, m->age_b, 1, age);
-	mod_dense(pooled, 512, m->gender_k, m->gender_b, 2, gender);
-	mod_softmax(gender, 2);
-	*female = gender[1];
+	*female = mod_ag_female(gender);
 	rc = 0;
 out:
 	mod_tensor_drop(ws, &x);

@@ -59,8 +59,7 @@ int mod_detect_load(struct mod_detect *m, struct mod_weights *w, struct buf *err
 	return m->conv8_b ? 0 : -1;
 }
 
-/* The normalised input: the image on a zero square, resized to size. */
-static int mod_detect_input(const struct mod_canvas *img, int size, struct mod_ws *ws,
+int mod_detect_input(const struct mod_canvas *img, int size, struct mod_ws *ws,
 			    struct mod_tensor *x)
 {
 	struct mod_canvas sq = *img;
@@ -154,8 +153,7 @@ static int mod_detect_stem(const struct mod_detect *m, struct mod_ws *ws, struct
 	return 0;
 }
 
-/* The network from the normalised input to the G x G x 25 map in x. */
-static int mod_detect_forward(const struct mod_detect *m, struct mod_ws *ws, struct mod_tensor *x)
+int mod_detect_forward(const struct mod_detect *m, struct mod_ws *ws, struct mod_tensor *x)
 {
 	struct mod_tensor y;
 
@@ -285,36 +283,45 @@ int mod_face_crop(const struct mod_box *b, int img_w, int img_h, int *x, int *y,
 	return 0;
 }
 
-int mod_detect_run(const struct mod_detect *m, const struct mod_canvas *img, int size,
-		   float threshold, struct mod_ws *ws, struct mod_box *out, int max, int *n)
+int mod_detect_boxes(const struct mod_tensor *y, int img_w, int img_h, int size,
+		     float threshold, struct mod_box *out, int max, int *n)
 {
-	struct mod_tensor x = { 0 };
 	struct mod_box *cand = NULL;
 	int *keep = NULL, ncand, nkeep, cap, rc = -1;
 
 	*n = 0;
-	if (mod_detect_input(img, size, ws, &x) < 0 || mod_detect_forward(m, ws, &x) < 0)
-		goto out;
-	cap = x.h * x.w * MOD_DETECT_ANCHORS;
+	cap = y->h * y->w * MOD_DETECT_ANCHORS;
 	cand = malloc(sizeof(*cand) * (size_t)cap);
 	keep = malloc(sizeof(*keep) * (size_t)cap);
 	if (!cand || !keep)
 		goto out;
-	ncand = mod_detect_decode(&x, img->w, img->h, size, threshold, cand, cap);
+	ncand = mod_detect_decode(y, img_w, img_h, size, threshold, cand, cap);
 	nkeep = mod_nms(cand, ncand, MOD_DETECT_IOU, keep);
 	for (int i = 0; i < nkeep && *n < max; i++) {
 		struct mod_box b = cand[keep[i]];
 
-		b.x *= img->w;
-		b.y *= img->h;
-		b.w *= img->w;
-		b.h *= img->h;
+		b.x *= img_w;
+		b.y *= img_h;
+		b.w *= img_w;
+		b.h *= img_h;
 		out[(*n)++] = b;
 	}
 	rc = 0;
 out:
 	free(cand);
 	free(keep);
+	return rc;
+}
+
+int mod_detect_run(const struct mod_detect *m, const struct mod_canvas *img, int size,
+		   float threshold, struct mod_ws *ws, struct mod_box *out, int max, int *n)
+{
+	struct mod_tensor x = { 0 };
+	int rc = -1;
+
+	*n = 0;
+	if (mod_detect_input(img, size, ws, &x) == 0 && mod_detect_forward(m, ws, &x) == 0)
+		rc = mod_detect_boxes(&x, img->w, img->h, size, threshold, out, max, n);
 	mod_tensor_drop(ws, &x);
 	return rc;
 }

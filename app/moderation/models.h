@@ -4,6 +4,10 @@
  * The three networks, each as a struct of pointers into the weights
  * block (built once by its _load function, read-only afterwards) and a
  * _run function that does one forward pass with a caller's workspace.
+ * _run is three steps that may be called apart, so that the network
+ * itself can run elsewhere (remote.h): _input (the pre-processing, to
+ * the [1, H, W, 3] tensor the network takes), _forward (the network,
+ * tensor in, tensor out) and the post-processing.
  * The architectures and the pre-processing each model expects are
  * those of the npm packages; see docs/models.md.
  */
@@ -38,6 +42,12 @@ int mod_nsfw_load(struct mod_nsfw *m, struct mod_weights *w, struct buf *err);
  * to 224 x 224). 0, or -1 when out of memory. */
 int mod_nsfw_run(const struct mod_nsfw *m, const struct mod_canvas *src, struct mod_ws *ws,
 		 float probs[MOD_NSFW_NCLASSES]);
+/* The 224 x 224 x 3 input of src: bytes / 255, stretched (align_corners). */
+int mod_nsfw_input(const struct mod_canvas *src, struct mod_ws *ws, struct mod_tensor *x);
+/* The network on in (dropped back to ws), softmax included as in the
+ * Keras model: the five probabilities. 0, or -1 when out of memory. */
+int mod_nsfw_forward(const struct mod_nsfw *m, struct mod_ws *ws, struct mod_tensor *in,
+		     float probs[MOD_NSFW_NCLASSES]);
 
 /* --- face-api TinyFaceDetector */
 
@@ -71,6 +81,15 @@ int mod_detect_load(struct mod_detect *m, struct mod_weights *w, struct buf *err
  */
 int mod_detect_run(const struct mod_detect *m, const struct mod_canvas *img, int size,
 		   float threshold, struct mod_ws *ws, struct mod_box *out, int max, int *n);
+/* The size x size x 3 input: img on a zero square, resized, normalised. */
+int mod_detect_input(const struct mod_canvas *img, int size, struct mod_ws *ws,
+		     struct mod_tensor *x);
+/* The network, replacing x by its G x G x 25 map (G = size / 32). */
+int mod_detect_forward(const struct mod_detect *m, struct mod_ws *ws, struct mod_tensor *x);
+/* The post-processing of map y for an img_w x img_h image: decoding,
+ * threshold, NMS, boxes in pixels, as mod_detect_run(). */
+int mod_detect_boxes(const struct mod_tensor *y, int img_w, int img_h, int size,
+		     float threshold, struct mod_box *out, int max, int *n);
 
 /*
  * Greedy non-maximum suppression as face-api does it: best score first
@@ -113,5 +132,14 @@ int mod_ag_load(struct mod_ag *m, struct mod_weights *w, struct buf *err);
  * crop). 0, or -1 when out of memory. */
 int mod_ag_run(const struct mod_ag *m, const struct mod_canvas *face, struct mod_ws *ws,
 	       float *age, float *female);
+/* The 112 x 112 x 3 input: the face centred on a zero square, resized,
+ * normalised. */
+int mod_ag_input(const struct mod_canvas *face, struct mod_ws *ws, struct mod_tensor *x);
+/* The network on x (consumed: x holds ws's features after): age in
+ * years and the two gender logits [male, female]. */
+int mod_ag_forward(const struct mod_ag *m, struct mod_ws *ws, struct mod_tensor *x, float *age,
+		   float gender[2]);
+/* P(female) of the logits (a softmax). */
+float mod_ag_female(const float gender[2]);
 
 #endif

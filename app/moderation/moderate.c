@@ -13,15 +13,20 @@
 
 #include "core/buf.h"
 #include "media/image.h"
+#include "core/conf.h"
 #include "moderation/models.h"
 #include "moderation/moderate.h"
+#include "moderation/remote.h"
 
 #include "core/banned.h"
 
 const char *const mod_class_names[MOD_NCLASSES] = { "Drawing", "Hentai", "Neutral", "Porn",
 						     "Sexy" };
 
+/* With remote set, the networks run on that server and the weights
+ * are not loaded: the structs below stay zero. */
 struct mod_engine {
+	struct mod_remote *remote;
 	struct mod_weights w_nsfw, w_detect, w_ag;
 	struct mod_nsfw nsfw;
 	struct mod_detect detect;
@@ -66,10 +71,42 @@ int mod_engine_load(const char *models_dir, struct mod_engine **out, struct buf 
 	return 0;
 }
 
+int mod_engine_remote(const char *url, int timeout_s, int retries, struct mod_engine **out,
+		      struct buf *err)
+{
+	struct mod_engine *e = calloc(1, sizeof(*e));
+
+	*out = NULL;
+	if (!e) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	if (mod_remote_new(url, timeout_s, retries, &e->remote, err) < 0) {
+		free(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+int mod_engine_open(const struct conf *c, struct mod_engine **out, struct buf *err)
+{
+	if (strcmp(c->moderation_mode, "remote") == 0)
+		return mod_engine_remote(c->mod_remote_url, c->mod_remote_timeout,
+					 c->mod_remote_retries, out, err);
+	return mod_engine_load(c->models_dir, out, err);
+}
+
+bool mod_engine_is_remote(const struct mod_engine *e)
+{
+	return e && e->remote;
+}
+
 void mod_engine_free(struct mod_engine *e)
 {
 	if (!e)
 		return;
+	mod_remote_free(e->remote);
 	mod_weights_release(&e->w_nsfw);
 	mod_weights_release(&e->w_detect);
 	mod_weights_release(&e->w_ag);
@@ -92,16 +129,76 @@ static struct mod_canvas mod_canvas_of(const struct mod_image *img)
 	return c;
 }
 
+/*
+ * The networks, tensor in, tensor out: the kernels here, or the remote
+ * server. Each consumes its input tensor (given back to ws). Remote
+ * failures return MOD_EREMOTE with the reason in err.
+ */
+static int mod_net_detect(const struct mod_engine *e, struct mod_ws *ws, struct mod_tensor *x,
+			  struct buf *err)
+{
+	struct mod_remote_tensor in = { "input", 4, { 1, x->h, x->w, 3 }, x->d };
+	struct mod_remote_tensor o = { NULL, 4, { 1, x->h / 32, x->w / 32, MOD_DETECT_ANCHORS * 5 },
+				       NULL };
+	struct mod_tensor y;
+	int rc;
+
+	if (!e->remote)
+		return mod_detect_forward(&e->detect, ws, x) < 0 ? MOD_EINTERNAL : MOD_OK;
+	if (mod_tensor_new(ws, &y, x->h / 32, x->w / 32, MOD_DETECT_ANCHORS * 5) < 0)
+		return MOD_EINTERNAL;
+	o.data = y.d;
+	rc = mod_remote_infer(e->remote, MOD_REMOTE_DETECT, &in, &o, 1, err);
+	mod_tensor_drop(ws, x);
+	*x = y;
+	return rc == MOD_REMOTE_OK ? MOD_OK : rc == MOD_REMOTE_ENOMEM ? MOD_EINTERNAL : MOD_EREMOTE;
+}
+
+static int mod_net_ag(const struct mod_engine *e, struct mod_ws *ws, struct mod_tensor *x,
+		      float *age, float gender[2], struct buf *err)
+{
+	struct mod_remote_tensor in = { "input", 4, { 1, x->h, x->w, 3 }, x->d };
+	struct mod_remote_tensor o[2] = { { "age", 2, { 1, 1 }, age }, { "gender", 2, { 1, 2 }, gender } };
+	int rc;
+
+	if (!e->remote)
+		return mod_ag_forward(&e->ag, ws, x, age, gender) < 0 ? MOD_EINTERNAL : MOD_OK;
+	rc = mod_remote_infer(e->remote, MOD_REMOTE_AG, &in, o, 2, err);
+	mod_tensor_drop(ws, x);
+	return rc == MOD_REMOTE_OK ? MOD_OK : rc == MOD_REMOTE_ENOMEM ? MOD_EINTERNAL : MOD_EREMOTE;
+}
+
+static int mod_net_nsfw(const struct mod_engine *e, struct mod_ws *ws, struct mod_tensor *x,
+			float probs[MOD_NCLASSES], struct buf *err)
+{
+	struct mod_remote_tensor in = { "input", 4, { 1, x->h, x->w, 3 }, x->d };
+	struct mod_remote_tensor o = { NULL, 2, { 1, MOD_NCLASSES }, probs };
+	int rc;
+
+	if (!e->remote)
+		return mod_nsfw_forward(&e->nsfw, ws, x, probs) < 0 ? MOD_EINTERNAL : MOD_OK;
+	rc = mod_remote_infer(e->remote, MOD_REMOTE_NSFW, &in, &o, 1, err);
+	mod_tensor_drop(ws, x);
+	return rc == MOD_REMOTE_OK ? MOD_OK : rc == MOD_REMOTE_ENOMEM ? MOD_EINTERNAL : MOD_EREMOTE;
+}
+
 /* Phase 1 into out->faces. */
 static int mod_phase_faces(const struct mod_engine *e, const struct mod_canvas *c,
-			   struct mod_ws *ws, struct mod_result *out)
+			   struct mod_ws *ws, struct mod_result *out, struct buf *err)
 {
 	struct mod_box boxes[MOD_MAX_FACES];
-	int n;
+	struct mod_tensor x = { 0 };
+	int n, rc = MOD_EINTERNAL;
 
-	if (mod_detect_run(&e->detect, c, MOD_DETECT_SIZE, MOD_DETECT_THRESHOLD, ws, boxes,
-			   MOD_MAX_FACES, &n) < 0)
-		return -1;
+	if (mod_detect_input(c, MOD_DETECT_SIZE, ws, &x) < 0)
+		goto out;
+	rc = mod_net_detect(e, ws, &x, err);
+	if (rc != MOD_OK)
+		goto out;
+	rc = MOD_EINTERNAL;
+	if (mod_detect_boxes(&x, c->w, c->h, MOD_DETECT_SIZE, MOD_DETECT_THRESHOLD, boxes,
+			     MOD_MAX_FACES, &n) < 0)
+		goto out;
 	for (int i = 0; i < n; i++) {
 		struct mod_face *f = &out->faces[i];
 
@@ -113,35 +210,56 @@ static int mod_phase_faces(const struct mod_engine *e, const struct mod_canvas *
 		f->female = f->age = -1;
 	}
 	out->nfaces = n;
-	return 0;
+	rc = MOD_OK;
+out:
+	mod_tensor_drop(ws, &x);
+	return rc;
 }
 
 /* Phase 2 on each face whose box keeps some pixels inside the image. */
 static int mod_phase_gender(const struct mod_engine *e, const struct mod_canvas *c,
-			    struct mod_ws *ws, struct mod_result *out)
+			    struct mod_ws *ws, struct mod_result *out, struct buf *err)
 {
 	for (int i = 0; i < out->nfaces; i++) {
 		struct mod_face *f = &out->faces[i];
 		struct mod_box b = { f->x, f->y, f->w, f->h, f->score };
+		struct mod_tensor x = { 0 };
 		struct mod_canvas crop;
-		int x, y, w, h;
+		float age, gender[2];
+		int x0, y0, w, h, rc;
 
-		if (mod_face_crop(&b, c->w, c->h, &x, &y, &w, &h) < 0)
+		if (mod_face_crop(&b, c->w, c->h, &x0, &y0, &w, &h) < 0)
 			continue;
 		crop = *c;
-		crop.px = c->px + (size_t)y * c->stride + (size_t)x * 3;
+		crop.px = c->px + (size_t)y0 * c->stride + (size_t)x0 * 3;
 		crop.w = crop.cw = w;
 		crop.h = crop.ch = h;
-		if (mod_ag_run(&e->ag, &crop, ws, &f->age, &f->female) < 0)
-			return -1;
+		rc = mod_ag_input(&crop, ws, &x) < 0 ? MOD_EINTERNAL : mod_net_ag(e, ws, &x, &age, gender, err);
+		mod_tensor_drop(ws, &x);
+		if (rc != MOD_OK)
+			return rc;
+		f->age = age;
+		f->female = mod_ag_female(gender);
 	}
-	return 0;
+	return MOD_OK;
+}
+
+/* Phase 3 into out->nsfw. */
+static int mod_phase_nsfw(const struct mod_engine *e, const struct mod_canvas *c,
+			  struct mod_ws *ws, struct mod_result *out, struct buf *err)
+{
+	struct mod_tensor x = { 0 };
+	int rc = mod_nsfw_input(c, ws, &x) < 0 ? MOD_EINTERNAL : mod_net_nsfw(e, ws, &x, out->nsfw, err);
+
+	mod_tensor_drop(ws, &x);
+	return rc;
 }
 
 int mod_analyze(const struct mod_engine *e, const struct mod_image *img, unsigned phases,
-		struct mod_result *out)
+		struct mod_result *out, struct buf *err)
 {
 	struct mod_canvas c = mod_canvas_of(img);
+	struct buf scratch = BUF_INIT;
 	struct mod_ws ws;
 	double t0 = mod_now_ms(), t;
 	int rc = MOD_EINTERNAL;
@@ -153,22 +271,27 @@ int mod_analyze(const struct mod_engine *e, const struct mod_image *img, unsigne
 		out->nsfw[i] = -1;
 	if (!img->rgb || img->w <= 0 || img->h <= 0)
 		return MOD_EINTERNAL;
+	if (!err)
+		err = &scratch;
 	mod_ws_init(&ws);
 	t = mod_now_ms();
-	if ((phases & MOD_PHASE_FACES) && mod_phase_faces(e, &c, &ws, out) < 0)
+	if ((phases & MOD_PHASE_FACES) && (rc = mod_phase_faces(e, &c, &ws, out, err)) != MOD_OK)
 		goto out;
 	out->ms_detect = mod_now_ms() - t;
 	t = mod_now_ms();
-	if ((phases & MOD_PHASE_GENDER) && mod_phase_gender(e, &c, &ws, out) < 0)
+	if ((phases & MOD_PHASE_GENDER) && (rc = mod_phase_gender(e, &c, &ws, out, err)) != MOD_OK)
 		goto out;
 	out->ms_gender = mod_now_ms() - t;
 	t = mod_now_ms();
-	if ((phases & MOD_PHASE_NSFW) && mod_nsfw_run(&e->nsfw, &c, &ws, out->nsfw) < 0)
+	if ((phases & MOD_PHASE_NSFW) && (rc = mod_phase_nsfw(e, &c, &ws, out, err)) != MOD_OK)
 		goto out;
 	out->ms_nsfw = mod_now_ms() - t;
 	rc = MOD_OK;
 out:
+	if (rc == MOD_EINTERNAL && err->len == 0)
+		buf_puts(err, "out of memory");
 	mod_ws_release(&ws);
+	buf_release(&scratch);
 	out->ms_total = mod_now_ms() - t0;
 	return rc;
 }
@@ -178,7 +301,7 @@ int mod_analyze_rgb(const struct mod_engine *e, const unsigned char *rgb, int w,
 {
 	struct mod_image img = { (unsigned char *)rgb, w, h };
 
-	return mod_analyze(e, &img, MOD_PHASE_ALL, out);
+	return mod_analyze(e, &img, MOD_PHASE_ALL, out, NULL);
 }
 
 /* libvips's last message, without its trailing newline, into err. */
@@ -344,7 +467,7 @@ int mod_analyze_file(const struct mod_engine *e, const char *path, struct mod_re
 		out->ms_decode = out->ms_total = decode;
 		return rc;
 	}
-	rc = mod_analyze(e, &img, MOD_PHASE_ALL, out);
+	rc = mod_analyze(e, &img, MOD_PHASE_ALL, out, err);
 	mod_image_release(&img);
 	out->ms_decode = decode;
 	out->ms_total = mod_now_ms() - t0;

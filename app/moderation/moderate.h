@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 struct buf;
+struct conf;
 struct mod_engine;
 
 #define MOD_MAX_FACES 16
@@ -76,7 +77,14 @@ enum mod_status {
 	MOD_OK = 0,
 	MOD_EIMAGE = -1,    /* the file is not an image we accept, too big, or damaged */
 	MOD_EINTERNAL = -2, /* out of memory, libvips not initialised */
+	MOD_EREMOTE = -3,   /* mode = remote: the server failed after retries, or answered nonsense */
 };
+
+/* The model names a remote server serves (KServe v2 {model} in the URL),
+ * the folder names of models_dir. */
+#define MOD_REMOTE_DETECT "tiny_face_detector"
+#define MOD_REMOTE_AG "age_gender"
+#define MOD_REMOTE_NSFW "nsfw_mobilenet_v2"
 
 /* Decoded pixels: RGB8, rows of 3 * w bytes; from mod_image_load(),
  * released with mod_image_release() (the buffer is libvips's). */
@@ -91,6 +99,18 @@ struct mod_image {
  * message in err naming the file or tensor at fault.
  */
 int mod_engine_load(const char *models_dir, struct mod_engine **out, struct buf *err);
+/*
+ * An engine whose networks run on a KServe v2 server at url (remote.h
+ * has the protocol, docs/models.md the tensors): no weights are loaded;
+ * pre- and post-processing stay here, so the numbers are the same.
+ * 0 with *out set, or -1 with the reason in err.
+ */
+int mod_engine_remote(const char *url, int timeout_s, int retries, struct mod_engine **out,
+		      struct buf *err);
+/* The engine [moderation] mode asks for: remote, else the built-in one
+ * from models_dir. */
+int mod_engine_open(const struct conf *c, struct mod_engine **out, struct buf *err);
+bool mod_engine_is_remote(const struct mod_engine *e);
 void mod_engine_free(struct mod_engine *e);
 
 /*
@@ -104,16 +124,18 @@ void mod_engine_free(struct mod_engine *e);
 int mod_image_load(const char *path, struct mod_image *img, struct buf *err);
 void mod_image_release(struct mod_image *img);
 
-/* Run the given phases on img into *out. MOD_OK or MOD_EINTERNAL. */
+/* Run the given phases on img into *out. MOD_OK, MOD_EINTERNAL or
+ * MOD_EREMOTE, with the reason in err (which may be NULL). */
 int mod_analyze(const struct mod_engine *e, const struct mod_image *img, unsigned phases,
-		struct mod_result *out);
+		struct mod_result *out, struct buf *err);
 
 /* All three phases on RGB8 pixels (rows of 3 * w bytes, any size). */
 int mod_analyze_rgb(const struct mod_engine *e, const unsigned char *rgb, int w, int h,
 		    struct mod_result *out);
 
 /* mod_image_load() then all three phases; ms_decode and ms_total count
- * the decode. */
+ * the decode. MOD_OK, MOD_EIMAGE, MOD_EINTERNAL or MOD_EREMOTE, with
+ * the reason in err. */
 int mod_analyze_file(const struct mod_engine *e, const char *path, struct mod_result *out,
 		     struct buf *err);
 

@@ -157,11 +157,9 @@ static int moderate_run(const struct mod_engine *e, const char *file, struct mod
 	if (rc != MOD_OK)
 		return rc;
 	t1 = moderate_now_ms();
-	rc = mod_analyze(e, img, MOD_PHASE_ALL, r);
+	rc = mod_analyze(e, img, MOD_PHASE_ALL, r, err);
 	r->ms_decode = t1 - t0;
 	r->ms_total = moderate_now_ms() - t0;
-	if (rc != MOD_OK)
-		buf_puts(err, "out of memory");
 	return rc;
 }
 
@@ -255,10 +253,14 @@ int moderate_cmd(const char *config, int argc, char **argv)
 		buf_release(&err);
 		return 1;
 	}
-	if (img_init("beaubelle") < 0 || mod_engine_load(c->models_dir, &e, &err) < 0) {
-		fprintf(stderr, "beaubelle moderate: cannot load the models from %s: %s\n"
-				"(scripts/fetch-models downloads and converts them)\n",
-			c->models_dir, err.ptr ? err.ptr : "libvips failed to start");
+	if (img_init("beaubelle") < 0 || mod_engine_open(c, &e, &err) < 0) {
+		if (strcmp(c->moderation_mode, "remote") == 0)
+			fprintf(stderr, "beaubelle moderate: remote engine: %s\n",
+				err.ptr ? err.ptr : "libvips failed to start");
+		else
+			fprintf(stderr, "beaubelle moderate: cannot load the models from %s: %s\n"
+					"(scripts/fetch-models downloads and converts them)\n",
+				c->models_dir, err.ptr ? err.ptr : "libvips failed to start");
 		status = 1;
 		goto out;
 	}

@@ -166,8 +166,7 @@ out:
 	return rc;
 }
 
-/* The input tensor: bytes / 255, stretched to 224 x 224 (align_corners). */
-static int mod_nsfw_input(const struct mod_canvas *src, struct mod_ws *ws, struct mod_tensor *x)
+int mod_nsfw_input(const struct mod_canvas *src, struct mod_ws *ws, struct mod_tensor *x)
 {
 	float lut[256];
 
@@ -194,20 +193,18 @@ static void mod_nsfw_head(const struct mod_nsfw *m, const struct mod_tensor *x,
 	mod_softmax(probs, MOD_NSFW_NCLASSES);
 }
 
-int mod_nsfw_run(const struct mod_nsfw *m, const struct mod_canvas *src, struct mod_ws *ws,
-		 float probs[MOD_NSFW_NCLASSES])
+int mod_nsfw_forward(const struct mod_nsfw *m, struct mod_ws *ws, struct mod_tensor *in,
+		     float probs[MOD_NSFW_NCLASSES])
 {
-	struct mod_tensor in = { 0 }, x = { 0 }, y = { 0 };
+	struct mod_tensor x = { 0 }, y = { 0 };
 	int rc = -1;
 
-	if (mod_nsfw_input(src, ws, &in) < 0)
-		goto out;
 	/* Conv1: ZeroPadding2D((0,1),(0,1)) then 3x3 stride 2 'valid' */
-	if (mod_tensor_new(ws, &x, mod_valid(in.h + 1, 3, 2), mod_valid(in.w + 1, 3, 2), 32) < 0)
+	if (mod_tensor_new(ws, &x, mod_valid(in->h + 1, 3, 2), mod_valid(in->w + 1, 3, 2), 32) < 0)
 		goto out;
-	mod_conv2d(&in, m->conv1_k, m->conv1_b, 3, 3, 2, 0, 0, &x);
+	mod_conv2d(in, m->conv1_k, m->conv1_b, 3, 3, 2, 0, 0, &x);
 	mod_relu6(x.d, mod_tensor_len(&x));
-	mod_tensor_drop(ws, &in);
+	mod_tensor_drop(ws, in);
 	for (int i = 0; i < MOD_NSFW_NBLOCKS; i++)
 		if (mod_nsfw_block(&m->block[i], ws, &x) < 0)
 			goto out;
@@ -216,8 +213,19 @@ int mod_nsfw_run(const struct mod_nsfw *m, const struct mod_canvas *src, struct 
 	mod_nsfw_head(m, &y, probs);
 	rc = 0;
 out:
-	mod_tensor_drop(ws, &in);
 	mod_tensor_drop(ws, &x);
 	mod_tensor_drop(ws, &y);
+	return rc;
+}
+
+int mod_nsfw_run(const struct mod_nsfw *m, const struct mod_canvas *src, struct mod_ws *ws,
+		 float probs[MOD_NSFW_NCLASSES])
+{
+	struct mod_tensor in = { 0 };
+	int rc = -1;
+
+	if (mod_nsfw_input(src, ws, &in) == 0)
+		rc = mod_nsfw_forward(m, ws, &in, probs);
+	mod_tensor_drop(ws, &in);
 	return rc;
 }

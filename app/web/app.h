@@ -18,7 +18,7 @@ struct app {
 	struct tpl_set *tpl;
 	struct i18n_set *i18n;
 	struct pw_policy *pw;
-	struct mod_engine *mod; /* loaded by the job worker when moderation is builtin */
+	struct mod_engine *mod; /* loaded by the job worker when moderation is builtin or remote */
 	long migrations_latest;
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;

@@ -56,8 +56,10 @@ function readPPM(file) {
   return { w, h, data };
 }
 
-async function load() {
-  const { tf, faceapi, nsfw } = await quietly(async () => {
+// The libraries and their models, loaded: { tf, faceapi, nsfw } (also
+// what tests/models/kserve-server.js serves).
+async function loadModels() {
+  const libs = await quietly(async () => {
     const tfjs = require('@tensorflow/tfjs');
     await tfjs.setBackend('cpu');
     await tfjs.ready();
@@ -68,7 +70,12 @@ async function load() {
     const nsfwjs = require('nsfwjs');
     return { tf: tfjs, faceapi: fa, nsfw: await nsfwjs.load('MobileNetV2') };
   });
-  if (tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is ${tf.getBackend()}, not cpu`);
+  if (libs.tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is ${libs.tf.getBackend()}, not cpu`);
+  return libs;
+}
+
+async function load() {
+  const { tf, faceapi, nsfw } = await loadModels();
 
   async function analyze(file) {
     const { w, h, data } = readPPM(file);
@@ -93,7 +100,7 @@ async function load() {
   return { analyze, backend: tf.getBackend() };
 }
 
-module.exports = { load, readPPM, CLASSES };
+module.exports = { load, loadModels, readPPM, CLASSES };
 
 if (require.main === module) {
   (async () => {
