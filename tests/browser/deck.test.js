@@ -80,6 +80,9 @@ test('the deck works with the keyboard on a desktop', async () => {
   await page.keyboard.press('ArrowLeft');
   await swiped;
   await page.waitForFunction((pid) => document.querySelector(`.deck-card[data-post="${pid}"]`)?.classList.contains('gone') ?? true, first);
+  // The card flies off before the answer; the announcement follows it.
+  await page.waitForFunction(() => /Passed/.test(document.getElementById('deck-status').textContent), null, { timeout: 5000 })
+    .catch(() => {});
   assert.match(await page.locator('#deck-status').innerText(), /Passed/, 'announced to screen readers');
   await screenshot(page, 'deck-desktop');
   await context.close();
