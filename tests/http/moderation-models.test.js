@@ -16,8 +16,8 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const oracle = require('../models/oracle');
+const { skimageData, rgbPng } = require('./lib/images');
 
 const root = path.resolve(__dirname, '../..');
 const bin = process.env.BEAUBELLE_BIN || path.join(root, 'build/app/beaubelle');
@@ -25,58 +25,12 @@ const modelsDir = process.env.BEAUBELLE_MODERATION_MODELS_DIR || path.join(root,
 
 const TOLERANCE = { prob: 1e-4, box: 0.5, score: 1e-4, female: 1e-4, age: 1e-2 };
 
-// Where the sample photos are: the installed python3-skimage package, or
-// its data unpacked by scripts/lib/testing.sh.
-function skimageData() {
-  const candidates = [
-    process.env.BEAUBELLE_SKIMAGE_DATA,
-    '/usr/lib/python3/dist-packages/skimage/data',
-    path.join(root, '.cache/tools/skimage/usr/lib/python3/dist-packages/skimage/data'),
-  ];
-  return candidates.find((d) => d && fs.existsSync(path.join(d, 'astronaut.png')));
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-// An RGB8 PNG of w x h pixels (rows of 3w bytes).
-function png(w, h, rgb) {
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    const crc = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) rgb.copy(raw, y * (w * 3 + 1) + 1, y * w * 3, (y + 1) * w * 3);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 // The pixels of ppm inside the rectangle, as a PNG file at out.
 function cropToPng(ppm, x0, y0, w, h, out) {
   const { w: pw, data } = oracle.readPPM(ppm);
   const rgb = Buffer.alloc(w * h * 3);
   for (let y = 0; y < h; y++) data.copy(rgb, y * w * 3, ((y0 + y) * pw + x0) * 3, ((y0 + y) * pw + x0 + w) * 3);
-  fs.writeFileSync(out, png(w, h, rgb));
+  fs.writeFileSync(out, rgbPng(w, h, rgb));
 }
 
 // `beaubelle moderate` on files, the pixels it saw written to ppmDir.

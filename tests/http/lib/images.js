@@ -49,15 +49,14 @@ function webpInfo(buf) {
   return { width, height, chunks };
 }
 
-// A PNG of random pixels: large in bytes, since noise does not compress.
-function noisePng(width, height) {
-  const crc = (b) => zlib.crc32(b);
+// An 8-bit RGB PNG of width x height pixels (rows of 3 x width bytes).
+function rgbPng(width, height, rgb) {
   const chunk = (type, data) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
     const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
     const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
+    c.writeUInt32BE(zlib.crc32(td));
     return Buffer.concat([len, td, c]);
   };
   const ihdr = Buffer.alloc(13);
@@ -65,9 +64,16 @@ function noisePng(width, height) {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
   const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i % (width * 3 + 1)) === 0 ? 0 : (Math.random() * 256) | 0;
+  for (let y = 0; y < height; y++) rgb.copy(raw, y * (width * 3 + 1) + 1, y * width * 3, (y + 1) * width * 3);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// A PNG of random pixels: large in bytes, since noise does not compress.
+function noisePng(width, height) {
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (Math.random() * 256) | 0;
+  return rgbPng(width, height, rgb);
 }
 
 // A multipart/form-data body: fields { name: value } and files
@@ -86,4 +92,4 @@ function multipart(fields, files) {
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-module.exports = { skimageData, samplePhoto, fixture, webpInfo, noisePng, multipart };
+module.exports = { skimageData, samplePhoto, fixture, webpInfo, rgbPng, noisePng, multipart };
