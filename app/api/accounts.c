@@ -211,7 +211,7 @@ static int api_accounts_follow_list(struct request *r, bool following)
 	/* since_id and min_id both stop at the cursor: this list only pages
 	 * towards older rows. */
 	while (k < n && !(p.since_id && list[k].cursor <= p.since_id) && !(p.min_id && list[k].cursor <= p.min_id)) {
-		ids[k] = list[k].user_id;
+		ids[k] = list[k].who.id;
 		k++;
 	}
 	accounts = entity_accounts(r, ids, k);

@@ -428,7 +428,7 @@ int api_statuses_favourited_by(struct request *r)
 		return 500;
 	for (size_t i = 0; i < n; i++) {
 		cursors[i] = list[i].cursor;
-		users[i] = list[i].user_id;
+		users[i] = list[i].who.id;
 	}
 	return api_statuses_people(r, &p, cursors, users, n);
 }

@@ -238,7 +238,7 @@ int posts_show(struct request *r)
 		for (size_t i = 0; i < nlikers; i++) {
 			struct json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "username", json_object_new_string(likers[i].username));
+			json_object_object_add(o, "username", json_object_new_string(likers[i].who.username));
 			json_object_object_add(o, "super", json_object_new_boolean(likers[i].super));
 			json_object_array_add(arr, o);
 		}

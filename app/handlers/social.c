@@ -314,23 +314,27 @@ int social_unmute(struct request *r)
 }
 
 /* A list of accounts with the viewer's follow state on each. */
-static struct json_object *social_people(struct request *r, const unsigned long long *ids, const char *const *names,
-					 const char *const *displays, const char *const *avatars, size_t n)
+static struct json_object *social_people(struct request *r, const struct person *people, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 	bool *following = arena_calloc(r->arena, n ? n : 1, sizeof(bool));
+	unsigned long long *ids = arena_calloc(r->arena, n ? n : 1, sizeof(*ids));
 
-	if (r->user && following && n)
+	for (size_t i = 0; ids && i < n; i++)
+		ids[i] = people[i].id;
+	if (r->user && following && ids && n)
 		follows_among(r->app->db, r->arena, r->user->id, ids, n, following);
 	for (size_t i = 0; i < n; i++) {
+		const struct person *who = &people[i];
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "username", json_object_new_string(names[i]));
-		json_object_object_add(o, "display_name", json_object_new_string(displays[i] && displays[i][0] ? displays[i] : names[i]));
-		if (avatars[i])
-			json_object_object_add(o, "avatar_url", json_object_new_string(model_media_url(r, avatars[i], "thumb")));
+		json_object_object_add(o, "username", json_object_new_string(who->username));
+		json_object_object_add(o, "display_name",
+				       json_object_new_string(who->display_name && who->display_name[0] ? who->display_name : who->username));
+		if (who->avatar_hash)
+			json_object_object_add(o, "avatar_url", json_object_new_string(model_media_url(r, who->avatar_hash, "thumb")));
 		json_object_object_add(o, "following", json_object_new_boolean(following && following[i]));
-		json_object_object_add(o, "is_self", json_object_new_boolean(r->user && r->user->id == ids[i]));
+		json_object_object_add(o, "is_self", json_object_new_boolean(r->user && r->user->id == who->id));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -340,8 +344,8 @@ static int social_follow_list(struct request *r, bool following)
 {
 	struct follow_entry *list;
 	struct json_object *m;
-	unsigned long long max_id, *ids;
-	const char **names, **displays, **avatars;
+	unsigned long long max_id;
+	struct person *people;
 	size_t n = 0;
 	struct str name = req_param(r, "username");
 	struct user u;
@@ -354,22 +358,15 @@ static int social_follow_list(struct request *r, bool following)
 		return 404;
 	if (rc != DB_OK || follows_page(r->app->db, r->arena, u.id, following, max_id, SOCIAL_PAGE + 1, &list, &n) != DB_OK)
 		return 503;
-	ids = arena_calloc(r->arena, n + 1, sizeof(*ids));
-	names = arena_calloc(r->arena, n + 1, sizeof(char *));
-	displays = arena_calloc(r->arena, n + 1, sizeof(char *));
-	avatars = arena_calloc(r->arena, n + 1, sizeof(char *));
-	if (!ids || !names || !displays || !avatars)
+	people = arena_calloc(r->arena, n + 1, sizeof(*people));
+	if (!people)
 		return 500;
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = list[i].user_id;
-		names[i] = list[i].username;
-		displays[i] = list[i].display_name;
-		avatars[i] = list[i].avatar_hash;
-	}
+	for (size_t i = 0; i < n; i++)
+		people[i] = list[i].who;
 	m = page_model(r, page_t(r, following ? N_("Following") : N_("Followers")));
 	json_object_object_add(m, "account", model_account(r, &u));
 	json_object_object_add(m, following ? "is_following" : "is_followers", json_object_new_boolean(1));
-	json_object_object_add(m, "people", social_people(r, ids, names, displays, avatars, n > SOCIAL_PAGE ? SOCIAL_PAGE : n));
+	json_object_object_add(m, "people", social_people(r, people, n > SOCIAL_PAGE ? SOCIAL_PAGE : n));
 	json_object_object_add(m, "has_people", json_object_new_boolean(n > 0));
 	json_object_object_add(m, "return_to", json_object_new_string(arena_strndup(r->arena, r->path.ptr, r->path.len)));
 	if (n > SOCIAL_PAGE)
@@ -392,8 +389,8 @@ int social_likers(struct request *r)
 {
 	struct liker *list;
 	struct json_object *m, *people;
-	unsigned long long max_id, id, *ids;
-	const char **names, **displays, **avatars;
+	unsigned long long max_id, id;
+	struct person *who;
 	size_t n = 0;
 	struct post p;
 	int rc;
@@ -407,19 +404,12 @@ int social_likers(struct request *r)
 		return 404;
 	if (rc != DB_OK || likes_page(r->app->db, r->arena, id, max_id, SOCIAL_PAGE + 1, &list, &n) != DB_OK)
 		return 503;
-	ids = arena_calloc(r->arena, n + 1, sizeof(*ids));
-	names = arena_calloc(r->arena, n + 1, sizeof(char *));
-	displays = arena_calloc(r->arena, n + 1, sizeof(char *));
-	avatars = arena_calloc(r->arena, n + 1, sizeof(char *));
-	if (!ids || !names || !displays || !avatars)
+	who = arena_calloc(r->arena, n + 1, sizeof(*who));
+	if (!who)
 		return 500;
-	for (size_t i = 0; i < n; i++) {
-		ids[i] = list[i].user_id;
-		names[i] = list[i].username;
-		displays[i] = list[i].display_name;
-		avatars[i] = list[i].avatar_hash;
-	}
-	people = social_people(r, ids, names, displays, avatars, n > SOCIAL_PAGE ? SOCIAL_PAGE : n);
+	for (size_t i = 0; i < n; i++)
+		who[i] = list[i].who;
+	people = social_people(r, who, n > SOCIAL_PAGE ? SOCIAL_PAGE : n);
 	for (size_t i = 0; i < n && i < SOCIAL_PAGE; i++)
 		json_object_object_add(json_object_array_get_idx(people, i), "super", json_object_new_boolean(list[i].super));
 	m = page_model(r, page_t(r, N_("Liked by")));

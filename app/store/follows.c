@@ -110,10 +110,7 @@ int follows_page(struct db *db, struct arena *a, unsigned long long uid, bool fo
 		struct follow_entry *e = &(*out)[i];
 
 		e->cursor = db_cell_u64(&rows, i, 0);
-		e->user_id = db_cell_u64(&rows, i, 1);
-		e->username = db_cell(&rows, i, 2)->ptr;
-		e->display_name = db_cell(&rows, i, 3)->ptr;
-		e->avatar_hash = db_cell(&rows, i, 4)->ptr;
+		users_person_from_row(&rows, i, 1, &e->who);
 	}
 	*n = rows.nrows;
 	return DB_OK;

@@ -9,16 +9,14 @@
 #include <stddef.h>
 
 #include "store/db.h"
+#include "store/users.h"
 
 struct arena;
 
 /* An account in a followers/following list, with the row id as cursor. */
 struct follow_entry {
 	unsigned long long cursor;
-	unsigned long long user_id;
-	char *username;
-	char *display_name;
-	char *avatar_hash;
+	struct person who;
 };
 
 int follows_create(struct db *db, unsigned long long follower, unsigned long long followee, bool *created);

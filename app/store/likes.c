@@ -191,10 +191,7 @@ int likes_page(struct db *db, struct arena *a, unsigned long long post_id, unsig
 		struct liker *l = &(*out)[i];
 
 		l->cursor = db_cell_u64(&rows, i, 0);
-		l->user_id = db_cell_u64(&rows, i, 1);
-		l->username = db_cell(&rows, i, 2)->ptr;
-		l->display_name = db_cell(&rows, i, 3)->ptr;
-		l->avatar_hash = db_cell(&rows, i, 4)->ptr;
+		users_person_from_row(&rows, i, 1, &l->who);
 		l->super = strcmp(db_cell(&rows, i, 5)->ptr, "superlike") == 0;
 	}
 	*n = rows.nrows;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "store/db.h"
+#include "store/users.h"
 
 struct arena;
 
@@ -35,10 +36,7 @@ int likes_among(struct db *db, struct arena *a, unsigned long long uid, const un
 
 struct liker {
 	unsigned long long cursor;
-	unsigned long long user_id;
-	char *username;
-	char *display_name;
-	char *avatar_hash;
+	struct person who;
 	bool super;
 };
 

@@ -7,6 +7,14 @@
 #include "store/batch.h"
 #include "core/banned.h"
 
+void users_person_from_row(const struct db_rows *rows, size_t row, size_t col, struct person *p)
+{
+	p->id = db_cell_u64(rows, row, col);
+	p->username = db_cell(rows, row, col + 1)->ptr;
+	p->display_name = db_cell(rows, row, col + 2)->ptr;
+	p->avatar_hash = db_cell(rows, row, col + 3)->ptr;
+}
+
 #define USERS_COLUMNS                                                                       \
 	"id, username, email, password_hash, display_name, bio, role, language, avatar_hash, " \
 	"posts_count, followers_count, following_count, notify_mask, collection_public, "     \

@@ -14,6 +14,17 @@ struct arena;
 
 #define USERS_NOT_FOUND 1
 
+/* Who someone is, as lists of people (followers, likers) show them. */
+struct person {
+	unsigned long long id;
+	char *username;
+	char *display_name;
+	char *avatar_hash;
+};
+/* The person in four columns of row, from col on: id, username,
+ * display_name, avatar_hash. */
+void users_person_from_row(const struct db_rows *rows, size_t row, size_t col, struct person *p);
+
 struct user {
 	unsigned long long id;
 	char *username;
