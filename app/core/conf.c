@@ -330,15 +330,163 @@ struct conf *conf_defaults(void)
 	return c;
 }
 
+static void conf_oidc_free(struct conf_oidc *o)
+{
+	free(o->display_name);
+	free(o->issuer);
+	free(o->client_id);
+	free(o->client_secret);
+	free(o->scopes);
+}
+
 void conf_free(struct conf *c)
 {
 	if (!c)
 		return;
+	for (int i = 0; i < c->n_oidc; i++)
+		conf_oidc_free(&c->oidc[i]);
 	for (size_t i = 0; i < CONF_NKEYS; i++)
 		if (conf_keys[i].type == CONF_STR)
 			free(*conf_str_field(c, &conf_keys[i]));
 	free(c->path);
 	free(c);
+}
+
+/* --- [oidc.NAME] sections */
+
+static bool conf_oidc_name_valid(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (len < 1 || len > CONF_OIDC_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!islower((unsigned char)n[i]) && !isdigit((unsigned char)n[i]) && n[i] != '_' && n[i] != '-')
+			return false;
+	return true;
+}
+
+/* The provider of section [oidc.NAME], added on first sight; NULL with a
+ * message when the name is not valid or there are too many. */
+static struct conf_oidc *conf_oidc_section(struct conf *c, const char *name, const char *origin,
+					   struct buf *err)
+{
+	struct conf_oidc *o;
+
+	if (!conf_oidc_name_valid(name)) {
+		buf_printf(err, "%s: [oidc.%s]: a provider name is 1 to %d of a-z, 0-9, _ and -", origin, name,
+			   CONF_OIDC_NAME_MAX);
+		return NULL;
+	}
+	for (int i = 0; i < c->n_oidc; i++)
+		if (strcmp(c->oidc[i].name, name) == 0)
+			return &c->oidc[i];
+	if (c->n_oidc == CONF_OIDC_MAX) {
+		buf_printf(err, "%s: at most %d [oidc.NAME] sections", origin, CONF_OIDC_MAX);
+		return NULL;
+	}
+	o = &c->oidc[c->n_oidc++];
+	memset(o, 0, sizeof(*o));
+	memcpy(o->name, name, strlen(name) + 1);
+	return o;
+}
+
+static int conf_oidc_set(struct conf_oidc *o, const char *key, const char *value, const char *origin,
+			 struct buf *err)
+{
+	char **field = NULL, *copy;
+
+	if (!o)
+		return -1;
+	if (strcmp(key, "display_name") == 0)
+		field = &o->display_name;
+	else if (strcmp(key, "issuer") == 0)
+		field = &o->issuer;
+	else if (strcmp(key, "client_id") == 0)
+		field = &o->client_id;
+	else if (strcmp(key, "client_secret") == 0)
+		field = &o->client_secret;
+	else if (strcmp(key, "scopes") == 0)
+		field = &o->scopes;
+	if (!field) {
+		buf_printf(err, "%s: unknown key %s in [oidc.%s]", origin, key, o->name);
+		return -1;
+	}
+	copy = strdup(value);
+	if (!copy)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/* http:// is only for a provider on this machine (development, tests). */
+static bool conf_oidc_issuer_valid(const char *iss)
+{
+	static const char *const loopback[] = { "http://127.0.0.1", "http://localhost", "http://[::1]" };
+
+	if (strncmp(iss, "https://", 8) == 0)
+		return iss[8] != '\0' && !strchr(iss, '?') && !strchr(iss, '#');
+	for (size_t i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++) {
+		size_t n = strlen(loopback[i]);
+
+		if (strncmp(iss, loopback[i], n) == 0 && (iss[n] == ':' || iss[n] == '/' || iss[n] == '\0'))
+			return !strchr(iss, '?') && !strchr(iss, '#');
+	}
+	return false;
+}
+
+static bool conf_has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* BEAUBELLE_OIDC_<NAME>_CLIENT_SECRET keeps the secret out of the file. */
+static int conf_oidc_env(struct conf *c)
+{
+	for (int i = 0; i < c->n_oidc; i++) {
+		struct conf_oidc *o = &c->oidc[i];
+		char name[96];
+		const char *v;
+		size_t n = (size_t)snprintf(name, sizeof(name), "BEAUBELLE_OIDC_%s_CLIENT_SECRET", o->name);
+
+		for (size_t j = 0; j < n && j < sizeof(name); j++)
+			name[j] = name[j] == '-' ? '_' : (char)toupper((unsigned char)name[j]);
+		v = getenv(name);
+		if (v && conf_oidc_set(o, "client_secret", v, name, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int conf_oidc_validate(struct conf *c, struct buf *err)
+{
+	for (int i = 0; i < c->n_oidc; i++) {
+		struct conf_oidc *o = &c->oidc[i];
+
+		if (!o->issuer || !conf_oidc_issuer_valid(o->issuer)) {
+			buf_printf(err, "[oidc.%s] issuer must be an https:// URL (http:// only on 127.0.0.1 or localhost)",
+				   o->name);
+			return -1;
+		}
+		if (!o->client_id || !o->client_id[0] || !o->client_secret || !o->client_secret[0]) {
+			buf_printf(err, "[oidc.%s] needs client_id and client_secret", o->name);
+			return -1;
+		}
+		if ((!o->display_name && !(o->display_name = strdup(o->name))) ||
+		    (!o->scopes && !(o->scopes = strdup("openid profile email"))))
+			return -1;
+		if (!conf_has_word(o->scopes, "openid")) {
+			buf_printf(err, "[oidc.%s] scopes must include openid", o->name);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static char *conf_trim(char *s, char *end)
@@ -355,8 +503,7 @@ static char *conf_trim(char *s, char *end)
  * INI: [section] headers, key = value lines, ; or # comments on their own
  * line. A value may be double-quoted to keep leading or trailing spaces or
  * a # character. Unknown sections and keys are errors: a typo must not be
- * silently ignored. [oidc.NAME] sections are reserved for later use and
- * accepted as a whole.
+ * silently ignored. [oidc.NAME] sections each describe one provider.
  */
 int conf_parse_ini(struct conf *c, const char *name, const char *text, size_t len, struct buf *err)
 {
@@ -399,7 +546,13 @@ int conf_parse_ini(struct conf *c, const char *name, const char *text, size_t le
 			}
 			memcpy(section, s + 1, sl - 2);
 			section[sl - 2] = '\0';
-			if (strncmp(section, "oidc.", 5) != 0 && !conf_find_section(section)) {
+			if (strncmp(section, "oidc.", 5) == 0) {
+				snprintf(origin, sizeof(origin), "%s:%d", name, lineno);
+				if (!conf_oidc_section(c, section + 5, origin, err))
+					return -1;
+				continue;
+			}
+			if (!conf_find_section(section)) {
 				buf_printf(err, "%s:%d: unknown section [%s]", name, lineno, section);
 				return -1;
 			}
@@ -422,14 +575,18 @@ int conf_parse_ini(struct conf *c, const char *name, const char *text, size_t le
 			value[vl - 1] = '\0';
 			value++;
 		}
-		if (strncmp(section, "oidc.", 5) == 0)
+		snprintf(origin, sizeof(origin), "%s:%d", name, lineno);
+		if (strncmp(section, "oidc.", 5) == 0) {
+			if (conf_oidc_set(conf_oidc_section(c, section + 5, origin, err), key, value, origin,
+					  err) < 0)
+				return -1;
 			continue;
+		}
 		k = conf_find(section, key);
 		if (!k) {
 			buf_printf(err, "%s:%d: unknown key %s in [%s]", name, lineno, key, section);
 			return -1;
 		}
-		snprintf(origin, sizeof(origin), "%s:%d", name, lineno);
 		if (conf_set(c, k, value, origin, err) < 0)
 			return -1;
 	}
@@ -508,7 +665,7 @@ int conf_validate(struct conf *c, struct buf *err)
 		buf_printf(err, "[limits] max_upload_bytes must be at least max_body_bytes");
 		return -1;
 	}
-	return 0;
+	return conf_oidc_validate(c, err);
 }
 
 struct conf *conf_load(const char *path, struct buf *err)
@@ -528,7 +685,7 @@ struct conf *conf_load(const char *path, struct buf *err)
 		    conf_parse_ini(c, path, text.ptr ? text.ptr : "", text.len, err) < 0)
 			goto fail;
 	}
-	if (conf_apply_env(c, err) < 0 || conf_validate(c, err) < 0)
+	if (conf_apply_env(c, err) < 0 || conf_oidc_env(c) < 0 || conf_validate(c, err) < 0)
 		goto fail;
 	buf_release(&text);
 	return c;
@@ -553,5 +710,10 @@ int conf_write_defaults(struct buf *out)
 		}
 		buf_printf(out, "; %s\n%s = %s\n", k->doc, k->key, k->def);
 	}
+	buf_puts(out, "\n; One section per OpenID Connect provider people may log in with (README:\n"
+		      "; \"Log in with an OpenID Connect provider\"); NAME is a-z, 0-9, _ and -.\n"
+		      "; [oidc.NAME]\n; display_name = Example ID\n; issuer = https://id.example.com\n"
+		      "; client_id = beaubelle\n; client_secret = (or BEAUBELLE_OIDC_NAME_CLIENT_SECRET)\n"
+		      "; scopes = openid profile email\n");
 	return out->len > 0 ? 0 : -1;
 }

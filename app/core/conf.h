@@ -11,6 +11,19 @@
 
 struct buf;
 
+#define CONF_OIDC_MAX 8
+#define CONF_OIDC_NAME_MAX 32
+
+/* One [oidc.NAME] section: an OpenID Connect provider people may log in with. */
+struct conf_oidc {
+	char name[CONF_OIDC_NAME_MAX + 1]; /* [a-z0-9_-], the NAME of the section */
+	char *display_name;  /* "Log in with <display_name>" */
+	char *issuer;        /* exactly as the provider's discovery document states it */
+	char *client_id;
+	char *client_secret; /* or BEAUBELLE_OIDC_<NAME>_CLIENT_SECRET */
+	char *scopes;        /* space-separated, must include openid */
+};
+
 struct conf {
 	/* [server] */
 	char *base_url;
@@ -90,6 +103,10 @@ struct conf {
 	char *mod_remote_url;    /* remote mode: the KServe v2 server */
 	int mod_remote_timeout;  /* seconds, per attempt */
 	int mod_remote_retries;
+
+	/* [oidc.NAME] sections, in file order */
+	struct conf_oidc oidc[CONF_OIDC_MAX];
+	int n_oidc;
 
 	/* Where the values came from, for messages. */
 	char *path;

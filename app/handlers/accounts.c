@@ -14,6 +14,7 @@
 #include "core/conf.h"
 #include "core/password.h"
 #include "handlers/form.h"
+#include "handlers/oidc.h"
 #include "http/request.h"
 #include "http/url.h"
 #include "i18n/i18n.h"
@@ -58,6 +59,15 @@ static bool accounts_username_valid(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
 			return false;
 	return true;
+}
+
+const char *accounts_username_problem(const char *username)
+{
+	if (!accounts_username_valid(username))
+		return N_("Use 3 to 30 letters, digits or underscores.");
+	if (accounts_is_reserved(username))
+		return N_("This username is reserved.");
+	return NULL;
 }
 
 /* A plausible address: one @, a dot in the domain, no spaces. Whether it
@@ -115,6 +125,7 @@ static int accounts_render_signup(struct request *r, int status, struct form *f)
 
 	json_object_object_add(m, "csrf_token", json_object_new_string(auth_csrf_token(r)));
 	json_object_object_add(m, "password_signup", json_object_new_boolean(r->app->conf->password_signup));
+	oidc_model_providers(r, m);
 	json_object_object_add(m, "nav", json_object_new_object());
 	json_object_object_add(json_object_object_get(m, "nav"), "signup", json_object_new_boolean(1));
 	if (f)
@@ -156,10 +167,8 @@ int accounts_signup(struct request *r)
 	password = form_text(&f, "password", 1024, true);
 	form_keep(&f, "username", username);
 	form_keep(&f, "email", email);
-	if (!accounts_username_valid(username))
-		form_fail(&f, "username", N_("Use 3 to 30 letters, digits or underscores."));
-	else if (accounts_is_reserved(username))
-		form_fail(&f, "username", N_("This username is reserved."));
+	if ((msg = accounts_username_problem(username)))
+		form_fail(&f, "username", msg);
 	if (!accounts_email_valid(email))
 		form_fail(&f, "email", N_("Enter a valid email address."));
 	msg = accounts_password_message(pw_check(r->app->pw, password, strlen(password), username));
@@ -198,6 +207,7 @@ static int accounts_render_login(struct request *r, int status, struct form *f)
 	json_object_object_add(m, "csrf_token", json_object_new_string(auth_csrf_token(r)));
 	json_object_object_add(m, "next", json_object_new_string(accounts_next(r)));
 	json_object_object_add(m, "password_signup", json_object_new_boolean(r->app->conf->password_signup));
+	oidc_model_providers(r, m);
 	json_object_object_add(m, "nav", json_object_new_object());
 	json_object_object_add(json_object_object_get(m, "nav"), "login", json_object_new_boolean(1));
 	if (f)

@@ -10,6 +10,7 @@
 #include "core/password.h"
 #include "handlers/accounts.h"
 #include "handlers/form.h"
+#include "handlers/oidc.h"
 #include "handlers/uploads.h"
 #include "store/attachments.h"
 #include "http/request.h"
@@ -52,6 +53,12 @@ static struct json_object *settings_model(struct request *r, const char *title, 
 		msg = N_("The other sessions have been logged out.");
 	else if (str_eq_c(done, "revoked"))
 		msg = N_("The session has been logged out.");
+	else if (str_eq_c(done, "linked"))
+		msg = N_("The login was linked to your account.");
+	else if (str_eq_c(done, "unlinked"))
+		msg = N_("The login was unlinked from your account.");
+	else if (str_eq_c(done, "password_set"))
+		msg = N_("Your password was set. You can now log in with it too.");
 	if (msg) {
 		struct json_object *flash = json_object_new_object();
 
@@ -148,8 +155,13 @@ static int settings_render_account(struct request *r, int status, struct form *f
 {
 	struct json_object *m = settings_model(r, page_t(r, N_("Email and password")), "account");
 
-	json_object_object_add(m, "email", json_object_new_string(r->user->email));
+	if (r->user->email)
+		json_object_object_add(m, "email", json_object_new_string(r->user->email));
 	json_object_object_add(m, "has_password", json_object_new_boolean(r->user->password_hash != NULL));
+	if (oidc_model_logins(r, m) < 0) {
+		json_object_put(m);
+		return 503;
+	}
 	if (f)
 		form_to_model(f, m);
 	return page_render(r, status, "pages/settings/account", m);
@@ -187,7 +199,8 @@ int settings_email(struct request *r)
 	form_keep(&f, "email", email);
 	if (!strchr(email, '@') || strlen(email) < 3 || strchr(email, ' '))
 		form_fail(&f, "email", N_("Enter a valid email address."));
-	if (!f.failed)
+	/* Without a password (a provider's account) the session is all there is. */
+	if (!f.failed && r->user->password_hash)
 		settings_password_ok(r, &f, "current_password");
 	if (f.failed)
 		return settings_render_account(r, 422, &f);
@@ -208,6 +221,7 @@ int settings_password(struct request *r)
 	char hash[PW_HASH_MAX];
 	const char *fresh, *msg;
 	struct form f;
+	bool first;
 	int rc = auth_require(r);
 
 	if (rc)
@@ -217,7 +231,10 @@ int settings_password(struct request *r)
 	msg = accounts_password_message(pw_check(r->app->pw, fresh, strlen(fresh), r->user->username));
 	if (msg)
 		form_fail(&f, "new_password", msg);
-	if (!settings_password_ok(r, &f, "current_password") || f.failed)
+	/* An account made through a provider sets its first password with
+	 * the session alone: it has no other secret to ask for. */
+	first = r->user->password_hash == NULL;
+	if ((!first && !settings_password_ok(r, &f, "current_password")) || f.failed)
 		return settings_render_account(r, 422, &f);
 	if (pw_hash(hash, fresh, strlen(fresh), (unsigned long long)c->argon2_ops, c->argon2_memory) < 0)
 		return 503;
@@ -225,6 +242,10 @@ int settings_password(struct request *r)
 	sodium_memzero(hash, sizeof(hash));
 	if (rc != DB_OK)
 		return 503;
+	if (first) {
+		auth_event(r, "password_set", r->user->id, NULL);
+		return settings_redirect(r, "/settings/account", "password_set");
+	}
 	/* Whoever knew the old password is logged out everywhere else. */
 	sess_destroy_all(r->app->rds, r->user->id, r->session->hash);
 	auth_event(r, "password_changed", r->user->id, NULL);

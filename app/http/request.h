@@ -59,6 +59,8 @@ struct request {
 
 	struct response res;
 	const char *error_message; /* shown on the error page when set */
+	const char *error_back;       /* the error page's way back (a local path); NULL: home */
+	const char *error_back_label; /* its label, translated; with error_back */
 	struct timespec started;
 };
 

@@ -21,6 +21,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "server/listen.h"
+#include "oidc/provider.h"
 #include "web/app.h"
 #include "web/metrics.h"
 #include "web/router.h"
@@ -224,6 +225,8 @@ static int pool_load(struct app *app, const char *config_path, const char *liste
 		return -1;
 	}
 	buf_release(&err);
+	/* Before forking, so every worker starts with the providers' keys. */
+	oidc_set_discover(app->oidc);
 	return 0;
 }
 

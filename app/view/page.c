@@ -137,6 +137,9 @@ void page_error(struct request *r, int status)
 		json_object_object_add(m, "status", json_object_new_int(status));
 		json_object_object_add(m, "error_title", json_object_new_string(page_t(r, page_error_title(status))));
 		json_object_object_add(m, "error_message", json_object_new_string(message));
+		json_object_object_add(m, "back_url", json_object_new_string(r->error_back ? r->error_back : "/"));
+		json_object_object_add(m, "back_label", json_object_new_string(
+			r->error_back ? r->error_back_label : page_t(r, N_("Back to home"))));
 	}
 	if (!m || page_render(r, status, "pages/error", m) != status) {
 		/* The error page itself failed: plain text still answers. */

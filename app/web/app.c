@@ -10,6 +10,7 @@
 #include "i18n/i18n.h"
 #include "media/image.h"
 #include "moderation/moderate.h"
+#include "oidc/provider.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/rds.h"
@@ -45,6 +46,11 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 		return -1;
 	}
 	snprintf(app->static_url, sizeof(app->static_url), "%s/v%s", conf->static_url, version);
+	app->oidc = oidc_set_new(conf);
+	if (!app->oidc) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
 	app->migrations_latest = migrate_latest(conf->migrations_dir);
 	if (app->migrations_latest < 0) {
 		buf_printf(err, "%s: cannot read the migrations folder", conf->migrations_dir);
@@ -78,6 +84,7 @@ void app_release(struct app *app)
 	tpl_set_free(app->tpl);
 	i18n_set_free(app->i18n);
 	pw_policy_free(app->pw);
+	oidc_set_free(app->oidc);
 	mod_engine_free(app->mod);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));

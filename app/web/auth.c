@@ -42,7 +42,7 @@ static const char *auth_csrf_cookie_name(const struct request *r)
 	return r->app->conf->secure ? "__Host-bb_csrf" : AUTH_CSRF_COOKIE;
 }
 
-static void auth_set_cookie(struct request *r, const char *name, const char *value, long max_age)
+void auth_set_cookie(struct request *r, const char *name, const char *value, long max_age)
 {
 	const char *secure = r->app->conf->secure ? "; Secure" : "";
 	char *line;

@@ -28,6 +28,9 @@ enum auth_bearer_status {
 
 /* The session cookie's name: __Host-sid over https, sid otherwise. */
 const char *auth_cookie_name(const struct request *r);
+/* Set an HttpOnly, SameSite=Lax cookie on Path=/ (Secure over https);
+ * max_age 0 makes a browser-session cookie, < 0 clears it. */
+void auth_set_cookie(struct request *r, const char *name, const char *value, long max_age);
 /* Attach r->session and r->user when the cookie names a live session;
  * for API requests, r->user of the bearer token instead. */
 void auth_load(struct request *r);

@@ -19,6 +19,7 @@
 #include "handlers/language.h"
 #include "handlers/moderation.h"
 #include "handlers/notifications.h"
+#include "handlers/oidc.h"
 #include "handlers/accounts.h"
 #include "handlers/posts.h"
 #include "handlers/profile.h"
@@ -48,6 +49,12 @@ const struct route routes[] = {
 	{ "GET", "/login", accounts_login_form, 0 },
 	{ "POST", "/login", accounts_login, 0 },
 	{ "POST", "/logout", accounts_logout, 0 },
+	{ "POST", "/auth/oidc/:name", oidc_start, 0 },
+	{ "GET", "/auth/oidc/callback", oidc_callback, 0 },
+	{ "GET", "/auth/oidc/signup", oidc_signup_form, 0 },
+	{ "POST", "/auth/oidc/signup", oidc_signup, 0 },
+	{ "POST", "/settings/logins/:name/link", oidc_link_start, 0 },
+	{ "POST", "/settings/logins/:name/unlink", oidc_unlink, 0 },
 	{ "GET", "/settings", settings_profile_form, 0 },
 	{ "POST", "/settings", settings_profile, ROUTE_UPLOAD },
 	{ "GET", "/settings/account", settings_account_form, 0 },

@@ -22,7 +22,7 @@ BB_URL="http://127.0.0.1:$BB_PORT"
 BB_PACKAGES=(
   build-essential autoconf automake libtool pkg-config
   libfcgi-dev libmariadb-dev libjson-c-dev libcurl4-openssl-dev libjwt-dev
-  libhiredis-dev libsodium-dev libvips-dev libsystemd-dev
+  libhiredis-dev libsodium-dev libssl-dev libvips-dev libsystemd-dev
   mariadb-server mariadb-client redis-server redis-tools nginx libnginx-mod-nchan
   curl ca-certificates
 )

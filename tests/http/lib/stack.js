@@ -68,12 +68,16 @@ async function waitFor(fn, timeoutMs = 5000, stepMs = 50) {
 }
 
 // Start a second `beaubelle` process (a pool on its own socket, or a job
-// worker) with extra environment; the caller stops it.
-function spawnBeaubelle(args, env = {}) {
-  const logFile = fs.openSync(path.join(varDir, 'log', `test-${args[0]}-${Date.now()}.log`), 'a');
-  return spawn(bin, [...args, '--config', config], {
+// worker) with extra environment and optionally another config file; the
+// caller stops it. Its log is the returned child's logPath.
+function spawnBeaubelle(args, env = {}, { configPath = config } = {}) {
+  const logPath = path.join(varDir, 'log', `test-${args[0]}-${Date.now()}.log`);
+  const logFile = fs.openSync(logPath, 'a');
+  const child = spawn(bin, [...args, '--config', configPath], {
     env: { ...process.env, ...env }, stdio: ['ignore', logFile, logFile],
   });
+  child.logPath = logPath;
+  return child;
 }
 
 module.exports = {
