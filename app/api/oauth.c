@@ -360,13 +360,8 @@ static void oauth_consent_csp(struct request *r, const char *uri)
 	} else {
 		src = arena_strndup(r->arena, uri, (size_t)(colon - uri + 1));
 	}
-	if (!src || strpbrk(src, ";,'"))
-		return;
-	response_header_add(&r->res, "Content-Security-Policy",
-			    arena_printf(r->arena,
-					 "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; "
-					 "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-					 "form-action 'self' %s; frame-ancestors 'none'", src));
+	if (src && (src = response_csp_with_form_targets(r->arena, src)))
+		response_header_add(&r->res, "Content-Security-Policy", src);
 }
 
 static int oauth_consent_render(struct request *r, const struct oauth_authz *z)

@@ -373,9 +373,9 @@ static struct conf_oidc *conf_oidc_section(struct conf *c, const char *name, con
 {
 	struct conf_oidc *o;
 
-	if (!conf_oidc_name_valid(name)) {
-		buf_printf(err, "%s: [oidc.%s]: a provider name is 1 to %d of a-z, 0-9, _ and -", origin, name,
-			   CONF_OIDC_NAME_MAX);
+	if (!conf_oidc_name_valid(name) || strcmp(name, "signup") == 0 || strcmp(name, "callback") == 0) {
+		buf_printf(err, "%s: [oidc.%s]: a provider name is 1 to %d of a-z, 0-9, _ and - (not signup or callback)",
+			   origin, name, CONF_OIDC_NAME_MAX);
 		return NULL;
 	}
 	for (int i = 0; i < c->n_oidc; i++)

@@ -691,6 +691,37 @@ int oidc_unlink(struct request *r)
 
 /* --- what pages show */
 
+/* The scheme, host and port of url, in the arena. */
+static const char *oidc_origin(struct request *r, const char *url)
+{
+	const char *host = strstr(url, "://");
+
+	if (!host)
+		return NULL;
+	host += 3;
+	return arena_strndup(r->arena, url, (size_t)(host - url) + strcspn(host, "/?#"));
+}
+
+/* Pages with the providers' buttons let their forms lead to the
+ * providers (the buttons' POST answers with a redirect there). */
+static void oidc_allow_forms(struct request *r)
+{
+	struct oidc_set *s = r->app->oidc;
+	struct buf sources = BUF_INIT;
+	const char *csp;
+
+	for (int i = 0; s && i < s->n; i++) {
+		const struct oidc_provider *p = &s->providers[i];
+		const char *origin = oidc_origin(r, p->ready ? p->authorization_endpoint : p->conf->issuer);
+
+		if (origin)
+			buf_printf(&sources, "%s%s", sources.len ? " " : "", origin);
+	}
+	if (sources.len && (csp = response_csp_with_form_targets(r->arena, sources.ptr)))
+		response_header_add(&r->res, "Content-Security-Policy", csp);
+	buf_release(&sources);
+}
+
 void oidc_model_providers(struct request *r, struct json_object *m)
 {
 	struct oidc_set *s = r->app->oidc;
@@ -705,6 +736,7 @@ void oidc_model_providers(struct request *r, struct json_object *m)
 	}
 	json_object_object_add(m, "has_providers", json_object_new_boolean(s && s->n > 0));
 	json_object_object_add(m, "providers", list);
+	oidc_allow_forms(r);
 }
 
 int oidc_model_logins(struct request *r, struct json_object *m)
@@ -735,5 +767,6 @@ int oidc_model_logins(struct request *r, struct json_object *m)
 	json_object_object_add(m, "has_providers", json_object_new_boolean(s && s->n > 0));
 	json_object_object_add(m, "logins", list);
 	json_object_object_add(m, "can_unlink", json_object_new_boolean(r->user->password_hash != NULL || n > 1));
+	oidc_allow_forms(r);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/banned.h"
 
 void response_init(struct response *res)
@@ -73,17 +74,27 @@ const char *response_reason(int status)
  * allows only our own scripts and styles: no inline script, so an
  * escaping bug elsewhere still cannot run injected code.
  */
+#define RESPONSE_CSP_BEFORE_FORMS                                                    \
+	"default-src 'self'; img-src 'self' data: blob:; media-src 'self'; "           \
+	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; " \
+	"form-action 'self'"
+#define RESPONSE_CSP_AFTER_FORMS "; frame-ancestors 'none'"
+
 static const struct response_header response_defaults[] = {
-	{ "Content-Security-Policy",
-	  "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; "
-	  "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-	  "form-action 'self'; frame-ancestors 'none'" },
+	{ "Content-Security-Policy", RESPONSE_CSP_BEFORE_FORMS RESPONSE_CSP_AFTER_FORMS },
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "Referrer-Policy", "strict-origin-when-cross-origin" },
 	{ "X-Frame-Options", "DENY" },
 	{ "Cross-Origin-Opener-Policy", "same-origin" },
 	{ "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()" },
 };
+
+char *response_csp_with_form_targets(struct arena *a, const char *sources)
+{
+	if (strpbrk(sources, ";,'\r\n"))
+		return NULL;
+	return arena_printf(a, "%s %s%s", RESPONSE_CSP_BEFORE_FORMS, sources, RESPONSE_CSP_AFTER_FORMS);
+}
 
 /* libfcgi's own printf lacks some conversions (%zu); format with libc. */
 static void response_printf(FCGX_Stream *out, const char *fmt, ...)

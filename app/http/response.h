@@ -12,6 +12,8 @@
 
 struct arena;
 
+struct arena;
+
 #define RESPONSE_MAX_HEADERS 32
 
 struct response_header {
@@ -35,6 +37,14 @@ void response_release(struct response *res);
 int response_header_add(struct response *res, const char *name, const char *value);
 const char *response_header_get(const struct response *res, const char *name);
 const char *response_reason(int status);
+/*
+ * The default Content-Security-Policy with more targets in form-action
+ * (space-separated sources): browsers apply form-action to the redirects
+ * that follow a form, so a form that sends the person to another site
+ * (an app's redirect URI, an identity provider) needs its origin there.
+ * NULL when sources holds characters that would change the policy.
+ */
+char *response_csp_with_form_targets(struct arena *a, const char *sources);
 /* Write the whole response to the FastCGI stream. secure adds HSTS. */
 int response_send(struct response *res, FCGX_Stream *out, bool secure);
 

@@ -35,6 +35,24 @@ bb_test_tools() {
   fi
 }
 
+# The OpenID Connect provider the login tests use; sets BB_TEST_OIDC_ISSUER.
+bb_start_test_oidc() {
+  local redirect=$1 portfile=$BB_VAR/run/oidc.port i
+  mkdir -p "$BB_VAR/run" "$BB_VAR/log"
+  rm -f "$portfile"
+  node "$BB_ROOT/tests/oidc/provider.js" --redirect-uri "$redirect" --port-file "$portfile" \
+    >>"$BB_VAR/log/oidc-provider.log" 2>&1 &
+  echo $! >"$BB_VAR/run/oidc.pid"
+  for i in $(seq 100); do [ -s "$portfile" ] && break; sleep 0.1; done
+  [ -s "$portfile" ] || bb_die "the test identity provider did not start (see $BB_VAR/log/oidc-provider.log)"
+  BB_TEST_OIDC_ISSUER="http://127.0.0.1:$(cat "$portfile")"
+}
+
+bb_stop_test_oidc() {
+  [ -f "$BB_VAR/run/oidc.pid" ] && kill "$(cat "$BB_VAR/run/oidc.pid")" 2>/dev/null
+  rm -f "$BB_VAR/run/oidc.pid"
+}
+
 # make check; prints "passed failed" (TAP results of every test program).
 bb_run_unit_tests() {
   local log=$BB_BUILD/test-suite.log
