@@ -1,5 +1,7 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/conf.h"
@@ -9,6 +11,75 @@ static int parse(struct conf *c, const char *text, struct buf *err)
 {
 	buf_clear(err);
 	return conf_parse_ini(c, "test.conf", text, strlen(text), err);
+}
+
+/* A fresh conf with text parsed and validated: 0, or -1 with err. */
+static int load(const char *text, struct conf **out, struct buf *err)
+{
+	struct conf *c = conf_defaults();
+	int rc = parse(c, text, err);
+
+	if (rc == 0)
+		rc = conf_validate(c, err);
+	*out = c;
+	return rc;
+}
+
+#define PROVIDER "[oidc.corp-id]\nissuer = https://id.example.com/realms/a\nclient_id = bb\nclient_secret = s3cret\n"
+
+static void test_oidc(void)
+{
+	struct buf err = BUF_INIT;
+	struct conf *c;
+	char many[2048] = "";
+
+	ok(load(PROVIDER "display_name = Corp ID\n[oidc.dev]\nissuer = http://127.0.0.1:9000\nclient_id = x\n"
+		"client_secret = y\nscopes = openid email\n", &c, &err) == 0 && c->n_oidc == 2,
+	   "two providers are read: %s", err.ptr ? err.ptr : "");
+	ok(strcmp(c->oidc[0].name, "corp-id") == 0 && strcmp(c->oidc[0].display_name, "Corp ID") == 0 &&
+		   strcmp(c->oidc[0].scopes, "openid profile email") == 0 && strcmp(c->oidc[1].display_name, "dev") == 0,
+	   "names, display names and default scopes");
+	conf_free(c);
+	ok(load("[oidc.a]\nissuer = http://id.example.com\nclient_id = x\nclient_secret = y\n", &c, &err) < 0 &&
+		   strstr(err.ptr, "issuer"), "a plain http issuer off this machine is refused");
+	conf_free(c);
+	ok(load("[oidc.a]\nissuer = http://127.0.0.1.evil.example\nclient_id = x\nclient_secret = y\n", &c, &err) < 0,
+	   "a host that only starts like 127.0.0.1 is refused");
+	conf_free(c);
+	ok(load("[oidc.a]\nissuer = https://id.example.com\nclient_id = x\n", &c, &err) < 0 &&
+		   strstr(err.ptr, "client_secret"), "a provider needs a client secret");
+	conf_free(c);
+	ok(load(PROVIDER "scopes = profile email\n", &c, &err) < 0 && strstr(err.ptr, "openid"),
+	   "scopes without openid are refused");
+	conf_free(c);
+	ok(load("[oidc.Bad Name]\n", &c, &err) < 0 && strstr(err.ptr, "provider name"), "a bad name is refused");
+	conf_free(c);
+	ok(load("[oidc.signup]\n", &c, &err) < 0, "a name that is a route is refused");
+	conf_free(c);
+	ok(load(PROVIDER "secret = x\n", &c, &err) < 0 && strstr(err.ptr, "secret"), "unknown keys are refused");
+	conf_free(c);
+	{
+		char path[] = "/tmp/bb-conf-test-XXXXXX";
+		int fd = mkstemp(path);
+		const char *text = "[oidc.corp-id]\nissuer = https://id.example.com\nclient_id = bb\n";
+
+		ok(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text), "temp config written");
+		setenv("BEAUBELLE_OIDC_CORP_ID_CLIENT_SECRET", "from-env", 1);
+		buf_clear(&err);
+		c = conf_load(path, &err);
+		ok(c && strcmp(c->oidc[0].client_secret, "from-env") == 0,
+		   "BEAUBELLE_OIDC_<NAME>_CLIENT_SECRET gives the secret: %s", err.ptr ? err.ptr : "");
+		unsetenv("BEAUBELLE_OIDC_CORP_ID_CLIENT_SECRET");
+		conf_free(c);
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+	}
+	for (int i = 0; i <= CONF_OIDC_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "[oidc.p%d]\n", i);
+	ok(load(many, &c, &err) < 0 && strstr(err.ptr, "at most"), "too many providers are refused");
+	conf_free(c);
+	buf_release(&err);
 }
 
 int main(void)
@@ -34,6 +105,7 @@ int main(void)
 	ok(parse(c, "[limits]\nmax_body_bytes = 12Q\n", &err) < 0, "bad size suffix refused");
 	ok(parse(c, "workers = 1\n", &err) < 0, "key outside a section refused");
 	ok(parse(c, "[oidc.keycloak]\nissuer = https://id.example\n", &err) == 0, "oidc sections accepted");
+	test_oidc();
 
 	setenv("BEAUBELLE_SERVER_WORKERS", "7", 1);
 	conf_free(c);
