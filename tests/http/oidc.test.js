@@ -282,30 +282,73 @@ test('a provider-only account cannot unlink its only login until it sets a passw
 });
 
 // A pool of its own whose config names a provider that is not there, or
-// one whose discovery document is another issuer's.
-async function poolWith(t, issuer) {
+// one whose discovery document is another issuer's, or with other settings.
+async function poolWith(t, issuer, env = {}) {
   const port = await new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
   const configPath = path.join(varDir, `oidc-${port}.conf`);
   const text = fs.readFileSync(config, 'utf8').replace(/^issuer = .*$/m, `issuer = ${issuer}`);
   fs.writeFileSync(configPath, text, { mode: 0o600 });
-  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], { BEAUBELLE_SERVER_WORKERS: '1' }, { configPath });
+  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], { BEAUBELLE_SERVER_WORKERS: '1', ...env }, { configPath });
   t.after(() => { pool.kill('SIGTERM'); fs.rmSync(configPath, { force: true }); });
   const address = { host: '127.0.0.1', port };
   const up = await waitFor(async () => { try { return (await fcgi.request(address, { path: '/healthz' })).status === 200; } catch { return false; } }, 10000, 100);
   assert.ok(up, 'the pool starts although the provider is not usable');
   // POST the login button as a browser does: the login page's CSRF cookie and token.
   const start = async () => {
-    const page = await fcgi.request(address, { path: '/login' });
+    const page = await fcgi.request(address, { path: '/login', headers: { 'Accept-Language': 'en' } });
     const cookie = page.headers['set-cookie'].split(';')[0];
     const token = page.body.match(/name="csrf_token" value="([^"]+)"/)[1];
     const body = `csrf_token=${token}`;
     return fcgi.request(address, { method: 'POST', path: '/auth/oidc/local', body,
-      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' } });
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', 'Accept-Language': 'en' } });
   };
-  return { pool, start };
+  return { pool, start, address };
 }
+
+// A cookie jar over fcgi responses.
+function jar() {
+  const cookies = new Map();
+  return {
+    take(res) {
+      for (const line of res.cookies) {
+        const [pair] = line.split(';');
+        const i = pair.indexOf('=');
+        if (/Max-Age=0/i.test(line)) cookies.delete(pair.slice(0, i));
+        else cookies.set(pair.slice(0, i), pair.slice(i + 1));
+      }
+      return res;
+    },
+    header: () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+  };
+}
+
+test('with password sign-up closed, the provider still creates accounts', { skip }, async (t) => {
+  const { address } = await poolWith(t, provider.issuer, { BEAUBELLE_SECURITY_PASSWORD_SIGNUP: '0' });
+  const cookies = jar();
+  const get = async (p) => cookies.take(await fcgi.request(address, { path: p.split('?')[0], query: p.split('?')[1] || '', headers: { Cookie: cookies.header() } }));
+  const post = async (p, fields) => cookies.take(await fcgi.request(address, { method: 'POST', path: p,
+    body: new URLSearchParams(fields).toString(),
+    headers: { Cookie: cookies.header(), 'Content-Type': 'application/x-www-form-urlencoded' } }));
+  const page = await get('/signup');
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.body, /action="\/signup"/, 'no password form');
+  assert.match(page.body, /action="\/auth\/oidc\/local"/, 'the provider\'s button instead');
+  const token = page.body.match(/name="csrf_token" value="([^"]+)"/)[1];
+  const login = personName();
+  assert.equal((await post('/signup', { csrf_token: token, username: login, email: `${login}@example.org`, password: PASSWORD })).status, 403);
+  const begin = await post('/auth/oidc/local', { csrf_token: token });
+  assert.equal(begin.status, 303);
+  const callback = await atProvider(begin.headers.location, { browser: new ProviderBrowser(), login });
+  const back = await get(callback);
+  assert.equal(back.status, 303);
+  assert.equal(back.headers.location, `${base}/auth/oidc/signup`);
+  const form = await get('/auth/oidc/signup');
+  const done = await post('/auth/oidc/signup', { csrf_token: form.body.match(/name="csrf_token" value="([^"]+)"/)[1], username: login });
+  assert.equal(done.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM users u JOIN user_identities i ON i.user_id = u.id WHERE u.username = '${login}'`), 1);
+});
 
 test('a provider that is down gives a friendly error, not a 500, and the pool still starts', { skip }, async (t) => {
   const dead = await new Promise((resolve) => {

@@ -29,13 +29,18 @@ function parseResponse(buf) {
   const sep = buf.indexOf('\r\n\r\n');
   const head = buf.subarray(0, sep).toString('utf8');
   const headers = {};
+  const cookies = [];
   for (const line of head.split('\r\n')) {
     const i = line.indexOf(':');
-    if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    if (i <= 0) continue;
+    const name = line.slice(0, i).toLowerCase(), value = line.slice(i + 1).trim();
+    headers[name] = value;
+    if (name === 'set-cookie') cookies.push(value);
   }
   return {
     status: parseInt((headers.status || '200').split(' ')[0], 10),
     headers,
+    cookies, // every Set-Cookie line (headers keeps the last)
     body: buf.subarray(sep + 4).toString('utf8'),
   };
 }
