@@ -18,6 +18,13 @@ const skip = provider ? false : 'no [oidc.local] provider in the stack config (s
 const poolLog = path.join(varDir, 'log', 'beaubelle.log');
 
 const count = (q) => Number(sql(q));
+// Pages in English, whatever the server's default language.
+const english = () => new Client({ 'Accept-Language': 'en' });
+async function englishSignup(prefix) {
+  const person = await signup(prefix);
+  person.client.headers['Accept-Language'] = 'en';
+  return person;
+}
 const identities = () => count('SELECT COUNT(*) FROM user_identities');
 const users = () => count('SELECT COUNT(*) FROM users');
 const esc = (s) => s.replace(/'/g, "''");
@@ -39,7 +46,7 @@ const personName = () => uniqueName('id').toLowerCase();
 
 // A first login all the way to the home page; returns the client and name.
 async function newPerson(t, { login = personName(), browser = new ProviderBrowser() } = {}) {
-  const client = new Client();
+  const client = english();
   const { res } = await oidcLogin(client, { login, browser });
   assert.equal(res.status, 303, res.body_text.slice(0, 300));
   assert.equal(res.headers.get('location'), `${base}/auth/oidc/signup`);
@@ -49,7 +56,7 @@ async function newPerson(t, { login = personName(), browser = new ProviderBrowse
 }
 
 test('the login and sign-up pages offer the provider, and their CSP lets the form reach it', { skip }, async () => {
-  const c = new Client();
+  const c = english();
   for (const page of ['/login', '/signup']) {
     const res = await c.get(page);
     assert.equal(res.status, 200);
@@ -61,7 +68,7 @@ test('the login and sign-up pages offer the provider, and their CSP lets the for
 
 test('a new person logs in through the provider, chooses a username and lands on their home', { skip }, async () => {
   const login = personName();
-  const client = new Client();
+  const client = english();
   const before = users();
   const { begin, res } = await oidcLogin(client, { login });
   // The redirect to the provider: code flow, PKCE S256, state, nonce, our callback from base_url.
@@ -97,20 +104,20 @@ test('a new person logs in through the provider, chooses a username and lands on
     FROM users u JOIN user_identities i ON i.user_id = u.id WHERE u.username = '${login}'`).split('\t');
   assert.deepEqual(row, [login, 'Aiko From ID', '1', '1', 'local', provider.issuer, login]);
   // The username page is gone once used.
-  assert.equal((await new Client().get('/auth/oidc/signup')).status, 400);
+  assert.equal((await english().get('/auth/oidc/signup')).status, 400);
 });
 
 test('a second login goes straight in, with the provider\'s session and without it', { skip }, async (t) => {
   const { login, browser } = await newPerson(t);
   const formsBefore = browser.forms;
-  const again = new Client();
+  const again = english();
   const { res } = await oidcLogin(again, { login, browser, next: '/settings' });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), `${base}/settings`, 'straight to where the person was going');
   assert.equal(browser.forms, formsBefore, 'the provider remembered the person: no login form');
   assert.match((await again.get('/settings')).body_text, new RegExp(login));
   // A fresh browser logs in at the provider and comes to the same account.
-  const other = new Client();
+  const other = english();
   const second = await oidcLogin(other, { login });
   assert.equal(second.res.status, 303);
   assert.equal(second.res.headers.get('location'), `${base}/`);
@@ -119,8 +126,8 @@ test('a second login goes straight in, with the provider\'s session and without 
 });
 
 test('the suggested username is left empty when it is taken or not valid', { skip }, async () => {
-  const taken = await signup('tk');
-  const client = new Client();
+  const taken = await englishSignup('tk');
+  const client = english();
   const { res } = await oidcLogin(client, { login: taken.username.toLowerCase() });
   assert.equal(res.status, 303);
   const page = await client.get('/auth/oidc/signup');
@@ -148,7 +155,7 @@ for (const [mode, reason, what] of refusals) {
     if (mode === 'replay') await newPerson(null, {}); // an earlier login whose id_token is replayed
     const before = { users: users(), identities: identities() };
     const mark = logMark();
-    const client = new Client();
+    const client = english();
     await tamper(provider.issuer, mode);
     const { res } = await oidcLogin(client, { login });
     assert.equal(res.status, 400);
@@ -163,7 +170,7 @@ for (const [mode, reason, what] of refusals) {
 }
 
 test('an id_token signed with the provider\'s published P-256 key (ES256) is accepted', { skip }, async () => {
-  const client = new Client();
+  const client = english();
   await tamper(provider.issuer, 'es256');
   const { res } = await oidcLogin(client, { login: personName() });
   assert.equal(res.status, 303);
@@ -175,11 +182,11 @@ test('an id_token signed with the provider\'s published P-256 key (ES256) is acc
 test('a callback whose state is not this browser\'s, unknown, or used already is refused', { skip }, async () => {
   const before = { users: users(), identities: identities() };
   // Someone starts a login and sends the callback link to someone else.
-  const starter = new Client();
+  const starter = english();
   const begin = await starter.submit('/login', '/auth/oidc/local', {});
   const callback = await atProvider(begin.headers.get('location'), { browser: new ProviderBrowser(), login: personName() });
   const mark = logMark();
-  const victim = new Client();
+  const victim = english();
   await victim.get('/login');
   const res = await victim.get(callback);
   assert.equal(res.status, 400);
@@ -197,17 +204,17 @@ test('a callback whose state is not this browser\'s, unknown, or used already is
 
 test('a replayed callback (same code and state) is refused', { skip }, async () => {
   const { login } = await newPerson(null);
-  const client = new Client();
+  const client = english();
   const { callback, res } = await oidcLogin(client, { login });
   assert.equal(res.status, 303);
-  const replay = new Client();
+  const replay = english();
   replay.cookies = new Map(client.cookies);
   const again = await replay.get(callback);
   assert.equal(again.status, 400);
 });
 
 test('the provider saying no (access_denied) ends on a page with a way back', { skip }, async () => {
-  const client = new Client();
+  const client = english();
   const begin = await client.submit('/login', '/auth/oidc/local', {});
   const state = new URL(begin.headers.get('location')).searchParams.get('state');
   const res = await client.get(`/auth/oidc/callback?error=access_denied&state=${state}`);
@@ -217,13 +224,13 @@ test('the provider saying no (access_denied) ends on a page with a way back', { 
 });
 
 test('an unknown provider is 404, and starting a login needs the form\'s CSRF token', { skip }, async () => {
-  const c = new Client();
+  const c = english();
   assert.equal((await c.submit('/login', '/auth/oidc/nosuch', {})).status, 404);
   assert.equal((await c.submit('/login', '/auth/oidc/local', {}, { token: 'x'.repeat(43) })).status, 403);
 });
 
 test('a password account links the provider from settings, logs in with it, and unlinks it', { skip }, async () => {
-  const owner = await signup('ln');
+  const owner = await englishSignup('ln');
   const login = personName();
   const browser = new ProviderBrowser();
   const link = await oidcLogin(owner.client, { login, browser, start: '/settings/logins/local/link', formPage: '/settings/account' });
@@ -233,13 +240,13 @@ test('a password account links the provider from settings, logs in with it, and 
   assert.match(settings.body_text, /data-provider="local"[\s\S]*?Linked since/);
   assert.match(settings.headers.get('content-security-policy'), new RegExp(`form-action 'self' ${provider.issuer}`));
   // Logging in through the provider now opens the password account.
-  const viaProvider = new Client();
+  const viaProvider = english();
   const { res } = await oidcLogin(viaProvider, { login, browser });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), `${base}/`);
   assert.match((await viaProvider.get('/settings/account')).body_text, new RegExp(owner.username));
   // The same identity cannot be linked to a second account.
-  const other = await signup('ln2');
+  const other = await englishSignup('ln2');
   const twice = await oidcLogin(other.client, { login, browser, start: '/settings/logins/local/link', formPage: '/settings/account' });
   assert.equal(twice.res.status, 409);
   assert.match(twice.res.body_text, /already linked to another/);
@@ -248,10 +255,10 @@ test('a password account links the provider from settings, logs in with it, and 
   const unlink = await owner.client.submit('/settings/account', '/settings/logins/local/unlink', {});
   assert.equal(unlink.status, 303);
   assert.equal(count(`SELECT COUNT(*) FROM user_identities WHERE subject = '${esc(login)}'`), 0);
-  const after = await oidcLogin(new Client(), { login, browser });
+  const after = await oidcLogin(english(), { login, browser });
   assert.equal(after.res.headers.get('location'), `${base}/auth/oidc/signup`);
   // Linking needs a logged-in session.
-  const anon = new Client();
+  const anon = english();
   const anonLink = await anon.submit('/login', '/settings/logins/local/link', {});
   assert.equal(anonLink.status, 303);
   assert.match(anonLink.headers.get('location'), /\/login/);
@@ -375,7 +382,7 @@ test('a discovery document of another issuer is refused', { skip }, async (t) =>
 });
 
 test('the token endpoint refusing the code (expired or reused) ends on a clear page', { skip }, async () => {
-  const client = new Client();
+  const client = english();
   const begin = await client.submit('/login', '/auth/oidc/local', {});
   const callback = await atProvider(begin.headers.get('location'), { browser: new ProviderBrowser(), login: personName() });
   const url = new URL(callback, base);

@@ -5,7 +5,8 @@
 const { base } = require('./stack');
 
 class Client {
-  constructor() { this.cookies = new Map(); }
+  // headers: sent with every request (e.g. Accept-Language).
+  constructor(headers = {}) { this.cookies = new Map(); this.headers = headers; }
 
   cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -24,7 +25,7 @@ class Client {
   async request(path, { method = 'GET', headers = {}, body } = {}) {
     const res = await fetch(base + path, {
       method, body, redirect: 'manual',
-      headers: { Cookie: this.cookieHeader(), ...headers },
+      headers: { ...this.headers, Cookie: this.cookieHeader(), ...headers },
     });
     this.remember(res);
     res.body_text = await res.text();
