@@ -6,7 +6,6 @@
  *   POST /settings/logins/:name/link      start linking to the logged-in account
  *   GET  /auth/oidc/callback              the provider sends the browser back here
  *   GET  /auth/oidc/signup, POST          first login: choose a username
- *   POST /settings/logins/:name/unlink    remove a link (another way in must remain)
  *
  * What a flow needs to finish (provider, nonce, PKCE verifier, the account
  * being linked, where to go next) waits in Redis under the state for ten
@@ -655,38 +654,6 @@ int oidc_signup(struct request *r)
 	auth_event(r, "signup", id, "oidc");
 	rc = auth_login(r, u, false);
 	return rc ? rc : oidc_redirect(r, next);
-}
-
-/* --- unlinking */
-
-int oidc_unlink(struct request *r)
-{
-	struct oidc_provider *p;
-	struct identity *ids;
-	size_t n = 0;
-	int rc = auth_require(r);
-
-	if (rc)
-		return rc;
-	p = oidc_provider_of(r);
-	if (!p)
-		return 404;
-	if (identities_of_user(r->app->db, r->arena, r->user->id, &ids, &n) != DB_OK)
-		return 503;
-	/* Never leave an account nobody can log in to. */
-	if (!r->user->password_hash && n <= 1) {
-		r->error_message = page_t(r, N_("Set a password or link another login first: this is your only way to log in."));
-		r->error_back = "/settings/account";
-		r->error_back_label = page_t(r, N_("Back to settings"));
-		return 409;
-	}
-	rc = identities_unlink(r->app->db, r->user->id, p->conf->name);
-	if (rc == IDENTITIES_NOT_FOUND)
-		return 404;
-	if (rc != DB_OK)
-		return 503;
-	auth_event(r, "oidc_unlinked", r->user->id, p->conf->name);
-	return oidc_redirect(r, "/settings/account?done=unlinked");
 }
 
 /* --- what pages show */

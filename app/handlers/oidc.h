@@ -8,7 +8,6 @@ int oidc_callback(struct request *r);     /* GET /auth/oidc/callback */
 int oidc_signup_form(struct request *r);  /* GET /auth/oidc/signup */
 int oidc_signup(struct request *r);       /* POST /auth/oidc/signup */
 int oidc_link_start(struct request *r);   /* POST /settings/logins/:name/link */
-int oidc_unlink(struct request *r);       /* POST /settings/logins/:name/unlink */
 
 /* "providers" (name, display_name) and "has_providers" for the login
  * and sign-up pages. */

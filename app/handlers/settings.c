@@ -13,6 +13,7 @@
 #include "handlers/oidc.h"
 #include "handlers/uploads.h"
 #include "store/attachments.h"
+#include "store/identities.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
 #include "store/sessions.h"
@@ -250,6 +251,45 @@ int settings_password(struct request *r)
 	sess_destroy_all(r->app->rds, r->user->id, r->session->hash);
 	auth_event(r, "password_changed", r->user->id, NULL);
 	return settings_redirect(r, "/settings/account", "password");
+}
+
+/*
+ * Removing a provider login. It asks for the password when the account
+ * has one (like every change to how one logs in), and never removes the
+ * last way to log in.
+ */
+int settings_logins_unlink(struct request *r)
+{
+	struct str name = req_param(r, "name");
+	const char *provider;
+	struct identity *ids;
+	struct form f;
+	size_t n = 0;
+	int rc = auth_require(r);
+
+	if (rc)
+		return rc;
+	provider = arena_strndup(r->arena, name.ptr, name.len);
+	if (!provider)
+		return 500;
+	if (identities_of_user(r->app->db, r->arena, r->user->id, &ids, &n) != DB_OK)
+		return 503;
+	if (!r->user->password_hash && n <= 1) {
+		r->error_message = page_t(r, N_("Set a password or link another login first: this is your only way to log in."));
+		r->error_back = "/settings/account";
+		r->error_back_label = page_t(r, N_("Back to settings"));
+		return 409;
+	}
+	form_init(&f, r);
+	if (r->user->password_hash && !settings_password_ok(r, &f, "unlink_password"))
+		return settings_render_account(r, 422, &f);
+	rc = identities_unlink(r->app->db, r->user->id, provider);
+	if (rc == IDENTITIES_NOT_FOUND)
+		return 404;
+	if (rc != DB_OK)
+		return 503;
+	auth_event(r, "oidc_unlinked", r->user->id, provider);
+	return settings_redirect(r, "/settings/account", "unlinked");
 }
 
 int settings_sessions(struct request *r)

@@ -8,6 +8,7 @@ int settings_profile(struct request *r);       /* POST /settings */
 int settings_account_form(struct request *r);  /* GET /settings/account */
 int settings_email(struct request *r);         /* POST /settings/email */
 int settings_password(struct request *r);      /* POST /settings/password */
+int settings_logins_unlink(struct request *r); /* POST /settings/logins/:name/unlink */
 int settings_sessions(struct request *r);      /* GET /settings/sessions */
 int settings_session_revoke(struct request *r); /* POST /settings/sessions/revoke */
 int settings_sessions_others(struct request *r); /* POST /settings/sessions/others */

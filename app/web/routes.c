@@ -54,7 +54,7 @@ const struct route routes[] = {
 	{ "POST", "/auth/oidc/signup", oidc_signup, 0 },
 	{ "POST", "/auth/oidc/:name", oidc_start, 0 },
 	{ "POST", "/settings/logins/:name/link", oidc_link_start, 0 },
-	{ "POST", "/settings/logins/:name/unlink", oidc_unlink, 0 },
+	{ "POST", "/settings/logins/:name/unlink", settings_logins_unlink, 0 },
 	{ "GET", "/settings", settings_profile_form, 0 },
 	{ "POST", "/settings", settings_profile, ROUTE_UPLOAD },
 	{ "GET", "/settings/account", settings_account_form, 0 },

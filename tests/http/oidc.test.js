@@ -125,6 +125,17 @@ test('a second login goes straight in, with the provider\'s session and without 
   assert.notEqual(count(`SELECT COUNT(*) FROM user_identities WHERE subject = '${login}' AND last_login_at IS NOT NULL`), 0);
 });
 
+test('an identity whose email is an existing account\'s does not log in to that account', { skip }, async () => {
+  const login = personName();
+  const holder = english();
+  const made = await holder.submit('/signup', '/signup', { username: `${login}_pw`.slice(0, 30), email: `${login}@id.example`, password: PASSWORD });
+  assert.equal(made.status, 303);
+  const client = english();
+  const { res } = await oidcLogin(client, { login });
+  assert.equal(res.headers.get('location'), `${base}/auth/oidc/signup`, 'a new person, never matched by email');
+  assert.ok(!client.cookies.has('sid'));
+});
+
 test('the suggested username is left empty when it is taken or not valid', { skip }, async () => {
   const taken = await englishSignup('tk');
   const client = english();
@@ -147,6 +158,7 @@ const refusals = [
   ['nonce', 'nonce mismatch', 'another nonce'],
   ['replay', 'nonce mismatch', 'the id_token of an earlier login (replayed nonce)'],
   ['unknown-key', 'unknown signing key', 'a key the provider never published'],
+  ['jku', 'bad signature', 'a key a jku header points to'],
 ];
 
 for (const [mode, reason, what] of refusals) {
@@ -251,8 +263,14 @@ test('a password account links the provider from settings, logs in with it, and 
   assert.equal(twice.res.status, 409);
   assert.match(twice.res.body_text, /already linked to another/);
   assert.match(twice.res.body_text, /href="\/settings\/account"/);
-  // Unlinking (a password remains) works; the provider login is then a new person.
-  const unlink = await owner.client.submit('/settings/account', '/settings/logins/local/unlink', {});
+  // Unlinking asks for the password (re-authentication), then works; the
+  // provider login is then a new person.
+  const noPassword = await owner.client.submit('/settings/account', '/settings/logins/local/unlink', {});
+  assert.equal(noPassword.status, 422);
+  const wrong = await owner.client.submit('/settings/account', '/settings/logins/local/unlink', { unlink_password: 'nope-nope-nope' });
+  assert.equal(wrong.status, 422);
+  assert.equal(count(`SELECT COUNT(*) FROM user_identities WHERE subject = '${esc(login)}'`), 1);
+  const unlink = await owner.client.submit('/settings/account', '/settings/logins/local/unlink', { unlink_password: owner.password });
   assert.equal(unlink.status, 303);
   assert.equal(count(`SELECT COUNT(*) FROM user_identities WHERE subject = '${esc(login)}'`), 0);
   const after = await oidcLogin(english(), { login, browser });
@@ -279,7 +297,7 @@ test('a provider-only account cannot unlink its only login until it sets a passw
   const set = await client.submit('/settings/account', '/settings/password', { new_password: PASSWORD });
   assert.equal(set.status, 303);
   assert.match(set.headers.get('location'), /done=password_set/);
-  const unlink = await client.submit('/settings/account', '/settings/logins/local/unlink', {});
+  const unlink = await client.submit('/settings/account', '/settings/logins/local/unlink', { unlink_password: PASSWORD });
   assert.equal(unlink.status, 303);
   const { res } = await passwordLogin(login, PASSWORD);
   assert.equal(res.status, 303, 'the password works');

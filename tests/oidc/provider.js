@@ -7,8 +7,9 @@
 // /__test/tamper {"mode": ...}) that the next token response carries a
 // spoiled id_token: the payload changed under the signature, alg "none",
 // HS256 keyed with the RSA public key, another audience, another issuer,
-// expired, another nonce, signed by a key the provider never published,
-// or the id_token of an earlier login (a replayed nonce). "es256" re-signs
+// expired, another nonce, signed by a key the provider never published or
+// by one a jku header points to, or the id_token of an earlier login (a
+// replayed nonce). "es256" re-signs
 // correctly with the published P-256 key, which must be accepted.
 //
 //   node tests/oidc/provider.js --redirect-uri URL [--port N] [--port-file F]
@@ -64,6 +65,7 @@ function tamper(mode, token, k, issuer, last) {
     case 'expired': return rsa({ iat: now - 7200, exp: now - 3600 });
     case 'nonce': return rsa({ nonce: 'not-the-nonce-we-were-sent' });
     case 'unknown-key': return sign({ ...header, kid: 'never-published' }, payload, k.stranger.privateKey, 'RS256');
+    case 'jku': return sign({ ...header, jku: 'http://127.0.0.1:1/attacker-keys.json' }, payload, k.stranger.privateKey, 'RS256');
     case 'es256': return sign({ alg: 'ES256', typ: 'JWT', kid: 'ec-1' }, payload, k.ec.privateKey, 'ES256');
     case 'replay': return last || token;
     default: throw new Error(`unknown tamper mode ${mode}`);
