@@ -50,6 +50,8 @@ static const struct conf_key conf_keys[] = {
 	  "Seconds in-flight requests get to finish on stop or reload before workers are killed." },
 	{ "server", "request_timeout", CONF_INT, F(request_timeout), "30", 0, 3600,
 	  "Kill a worker whose request runs longer than this many seconds (0: off)." },
+	{ "server", "slow_request_ms", CONF_INT, F(slow_request_ms), "1000", 0, 3600000,
+	  "Requests taking at least this long count as slow on /status and in beaubelle_slow_requests_total (0: none)." },
 	{ "server", "templates_dir", CONF_STR, F(templates_dir), "templates", 0, 0,
 	  "Folder of Mustache templates, read at start and on reload." },
 	{ "server", "locale_dir", CONF_STR, F(locale_dir), "locale", 0, 0,

@@ -34,6 +34,7 @@ struct conf {
 	int max_requests;
 	int shutdown_timeout;
 	int request_timeout;
+	int slow_request_ms;
 	char *templates_dir;
 	char *locale_dir;
 	char *migrations_dir;

@@ -49,6 +49,16 @@ struct pool {
 	struct pool_slot *slots; /* shared, same index as workers */
 };
 
+static struct pool_slot *pool_shared_slots;
+static int64_t pool_started_unix;
+
+const struct pool_slot *pool_slots(size_t *n, int64_t *started_unix)
+{
+	*n = pool_shared_slots ? POOL_MAX_WORKERS * 2 : 0;
+	*started_unix = pool_started_unix;
+	return pool_shared_slots;
+}
+
 static void pool_notify(const char *state)
 {
 #ifdef HAVE_SYSTEMD
@@ -85,6 +95,8 @@ static int pool_spawn(struct pool *p, size_t i)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		memset(&p->slots[i], 0, sizeof(p->slots[i]));
 		p->slots[i].pid = getpid();
+		p->slots[i].generation = p->generation;
+		p->slots[i].started_unix = (int64_t)time(NULL);
 		rc = pool_worker_main(&p->app, p->ls.fd, &p->slots[i]);
 		_exit(rc);
 	}
@@ -140,6 +152,7 @@ static void pool_reap(struct pool *p)
 			if (w->pid != pid)
 				continue;
 			w->pid = 0;
+			memset(&p->slots[i], 0, sizeof(p->slots[i]));
 			if (crashed && !w->stop_sent_ms) {
 				if (now - w->started_ms < POOL_STABLE_MS)
 					w->crash_streak++;
@@ -280,6 +293,8 @@ int pool_serve(const char *config_path, const char *listen_override)
 		log_error("event=startup_failed error=\"shared memory\"");
 		return 1;
 	}
+	pool_shared_slots = p.slots;
+	pool_started_unix = (int64_t)time(NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,12 +25,44 @@ static void worker_on_stop(int sig)
 	FCGX_ShutdownPending();
 }
 
+int64_t pool_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int64_t pool_now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the request is, for /status: its method and path, never the query
+ * string (it may hold tokens). */
+static void worker_note_request(struct pool_slot *slot, FCGX_Request *req)
+{
+	const char *method = FCGX_GetParam("REQUEST_METHOD", req->envp);
+	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
+
+	snprintf(slot->method, sizeof(slot->method), "%s", method ? method : "-");
+	snprintf(slot->uri, sizeof(slot->uri), "%.*s", uri ? (int)strcspn(uri, "?") : 1, uri ? uri : "-");
+}
+
+static void worker_note_done(struct pool_slot *slot, const struct conf *c, int64_t started_us)
+{
+	int64_t took_us = pool_now_us() - started_us;
+
+	if (took_us < 0)
+		took_us = 0;
+	slot->last_duration_us = took_us;
+	if (c->slow_request_ms && took_us >= (int64_t)c->slow_request_ms * 1000)
+		metrics_slow_request();
+	slot->request_started_ms = 0;
+	slot->requests++;
 }
 
 /*
@@ -45,6 +78,7 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 	sigset_t stop_set, old;
 	FCGX_Request req;
 	uint64_t served = 0;
+	int64_t started_us;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
@@ -74,13 +108,14 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 			log_error("event=accept_failed error=%d", rc);
 			return 1;
 		}
-		slot->request_started_ms = pool_now_ms();
+		worker_note_request(slot, &req);
+		started_us = pool_now_us();
+		slot->request_started_ms = started_us / 1000;
 		metrics_worker_busy(1);
 		dispatch(app, &req, arena);
 		FCGX_Finish_r(&req);
 		metrics_worker_busy(-1);
-		slot->request_started_ms = 0;
-		slot->requests++;
+		worker_note_done(slot, c, started_us);
 		served++;
 		arena_reset(arena);
 	}

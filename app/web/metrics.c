@@ -1,7 +1,9 @@
 #include "web/metrics.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "core/buf.h"
@@ -27,6 +29,9 @@ struct metrics_route {
 struct metrics_shared {
 	int64_t workers_live;
 	int64_t workers_busy;
+	int64_t workers_max_busy;
+	uint64_t requests;
+	uint64_t slow_requests;
 	struct metrics_route routes[]; /* nroutes + 1: the last is "no route" */
 };
 
@@ -69,6 +74,7 @@ void metrics_observe(int route_index, int status, double seconds)
 	__atomic_fetch_add(&m->buckets[b], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->sum_ns, (uint64_t)(seconds * 1e9), __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->count, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&metrics->requests, 1, __ATOMIC_RELAXED);
 }
 
 void metrics_set_workers(int live)
@@ -79,8 +85,33 @@ void metrics_set_workers(int live)
 
 void metrics_worker_busy(int delta)
 {
+	int64_t now, max;
+
+	if (!metrics)
+		return;
+	now = __atomic_add_fetch(&metrics->workers_busy, delta, __ATOMIC_RELAXED);
+	max = __atomic_load_n(&metrics->workers_max_busy, __ATOMIC_RELAXED);
+	while (now > max && !__atomic_compare_exchange_n(&metrics->workers_max_busy, &max, now, true,
+							  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+void metrics_slow_request(void)
+{
 	if (metrics)
-		__atomic_fetch_add(&metrics->workers_busy, delta, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&metrics->slow_requests, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_pool_read(struct metrics_pool *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!metrics)
+		return;
+	out->accepted = __atomic_load_n(&metrics->requests, __ATOMIC_RELAXED);
+	out->slow = __atomic_load_n(&metrics->slow_requests, __ATOMIC_RELAXED);
+	out->busy = __atomic_load_n(&metrics->workers_busy, __ATOMIC_RELAXED);
+	out->max_busy = __atomic_load_n(&metrics->workers_max_busy, __ATOMIC_RELAXED);
+	out->live = __atomic_load_n(&metrics->workers_live, __ATOMIC_RELAXED);
 }
 
 static const char *metrics_route_name(size_t i)
@@ -151,6 +182,9 @@ int metrics_render(struct buf *out, const struct metrics_extra *extra)
 			     __atomic_load_n(&metrics->workers_live, __ATOMIC_RELAXED));
 	metrics_render_gauge(out, "beaubelle_workers_busy", "FastCGI workers handling a request.",
 			     __atomic_load_n(&metrics->workers_busy, __ATOMIC_RELAXED));
+	buf_printf(out, "# HELP beaubelle_slow_requests_total Requests that took longer than slow_request_ms.\n"
+			"# TYPE beaubelle_slow_requests_total counter\nbeaubelle_slow_requests_total %llu\n",
+		   (unsigned long long)__atomic_load_n(&metrics->slow_requests, __ATOMIC_RELAXED));
 	if (extra) {
 		metrics_render_gauge(out, "beaubelle_jobs_queued", "Entries in the job stream.",
 				     extra->jobs_depth);

@@ -22,6 +22,16 @@ int metrics_init(size_t nroutes);
 void metrics_observe(int route_index, int status, double seconds);
 void metrics_set_workers(int live);
 void metrics_worker_busy(int delta);
+/* A request took longer than [server] slow_request_ms. */
+void metrics_slow_request(void);
+
+/* The pool-wide counts /status shows. */
+struct metrics_pool {
+	unsigned long long accepted;  /* requests answered since start */
+	unsigned long long slow;      /* of which slow */
+	long long busy, max_busy, live;
+};
+void metrics_pool_read(struct metrics_pool *out);
 int metrics_render(struct buf *out, const struct metrics_extra *extra);
 
 #endif

@@ -15,6 +15,7 @@
 #include "api/stubs.h"
 #include "api/timelines.h"
 #include "handlers/health.h"
+#include "handlers/status.h"
 #include "handlers/deck.h"
 #include "handlers/language.h"
 #include "handlers/moderation.h"
@@ -43,6 +44,7 @@ const struct route routes[] = {
 	{ "GET", "/healthz", health_live, 0 },
 	{ "GET", "/readyz", health_ready, 0 },
 	{ "GET", "/metrics", health_metrics, 0 },
+	{ "GET", "/status", health_status, 0 },
 	{ "POST", "/language", language_set, 0 },
 	{ "GET", "/signup", accounts_signup_form, 0 },
 	{ "POST", "/signup", accounts_signup, 0 },
