@@ -47,6 +47,7 @@ static const char usage[] =
 	"       [--likes L] [--reposts R]\n"
 	"                              fill the database with demo and benchmark data\n"
 	"  config                      print every configuration key with its default\n"
+	"  config get SECTION.KEY...   print the values in effect (file, then environment)\n"
 	"  admin create-admin USERNAME give an account the admin role\n"
 	"  admin set-role USERNAME ROLE  admin, moderator or user\n"
 	"  admin enqueue KIND ARGS     add a background job\n"
@@ -163,14 +164,50 @@ static int cmd_worker(const char *config)
 	return rc;
 }
 
-static int cmd_config(void)
+/*
+ * `beaubelle config`: every key with its default and documentation.
+ * `beaubelle config get SECTION.KEY...`: the values in effect (file, then
+ * environment), one per line, for scripts such as scripts/backup.
+ */
+static int cmd_config(const char *config, int argc, char **argv)
 {
 	struct buf out = BUF_INIT;
+	struct conf *c;
+	int rc = 0;
 
-	conf_write_defaults(&out);
-	fputs(out.ptr, stdout);
+	if (argc == 0) {
+		conf_write_defaults(&out);
+		fputs(out.ptr, stdout);
+		buf_release(&out);
+		return 0;
+	}
+	if (strcmp(argv[0], "get") != 0 || argc < 2) {
+		fputs("usage: beaubelle config [get SECTION.KEY...] [--config FILE]\n", stderr);
+		return 2;
+	}
+	c = main_conf(config);
+	if (!c)
+		return 1;
+	for (int i = 1; i < argc && rc == 0; i++) {
+		char section[64];
+		const char *dot = strchr(argv[i], '.');
+
+		buf_clear(&out);
+		if (!dot || (size_t)(dot - argv[i]) >= sizeof(section)) {
+			rc = 2;
+			break;
+		}
+		snprintf(section, sizeof(section), "%.*s", (int)(dot - argv[i]), argv[i]);
+		if (conf_value(c, section, dot + 1, &out) < 0) {
+			fprintf(stderr, "beaubelle config: no key %s\n", argv[i]);
+			rc = 2;
+			break;
+		}
+		printf("%s\n", out.ptr ? out.ptr : "");
+	}
 	buf_release(&out);
-	return 0;
+	conf_free(c);
+	return rc;
 }
 
 /*
@@ -327,7 +364,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "seed") == 0)
 		return seed_cmd(config, argc, argv);
 	if (strcmp(cmd, "config") == 0)
-		return cmd_config();
+		return cmd_config(config, argc, argv);
 	if (strcmp(cmd, "admin") == 0)
 		return cmd_admin(config, argc, argv);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {

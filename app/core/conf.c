@@ -697,6 +697,25 @@ fail:
 	return NULL;
 }
 
+int conf_value(const struct conf *c, const char *section, const char *key, struct buf *out)
+{
+	const struct conf_key *k = conf_find(section, key);
+	const char *p = k ? (const char *)c + k->offset : NULL;
+
+	if (!k)
+		return -1;
+	switch (k->type) {
+	case CONF_STR:
+		return buf_puts(out, *(char *const *)p ? *(char *const *)p : "");
+	case CONF_SIZE:
+		return buf_printf(out, "%zu", *(const size_t *)p);
+	case CONF_MODE:
+		return buf_printf(out, "%04o", *(const int *)p);
+	default:
+		return buf_printf(out, "%d", *(const int *)p);
+	}
+}
+
 int conf_write_defaults(struct buf *out)
 {
 	const char *section = "";

@@ -122,6 +122,9 @@ struct conf {
  */
 struct conf *conf_load(const char *path, struct buf *err);
 void conf_free(struct conf *c);
+/* The value of [section] key as text (sizes in bytes, durations in
+ * seconds), as `beaubelle config get` prints it; -1 for an unknown key. */
+int conf_value(const struct conf *c, const char *section, const char *key, struct buf *out);
 /* The documented default file, as `beaubelle config` prints it. */
 int conf_write_defaults(struct buf *out);
 /* Parse an INI text into the conf; exposed for tests and fuzzing. */
