@@ -83,6 +83,8 @@ struct conf {
 	int remember_lifetime;
 	int argon2_ops;
 	size_t argon2_memory;
+	int argon2_concurrency; /* 0: one per core */
+	int argon2_wait_ms;
 	int password_signup;
 	char *common_passwords;
 	/* [jobs] */

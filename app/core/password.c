@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/str.h"
+#include "core/pwgate.h"
 #include "core/banned.h"
 
 #define PW_MIN_CHARS 8
@@ -115,14 +116,26 @@ enum pw_verdict pw_check(const struct pw_policy *p, const char *password, size_t
 int pw_hash(char out[PW_HASH_MAX], const char *password, size_t len, unsigned long long ops,
 	    size_t mem)
 {
-	return crypto_pwhash_str(out, password, len, ops, mem) == 0 ? 0 : -1;
+	int rc;
+
+	if (pw_gate_enter() < 0)
+		return -1;
+	rc = crypto_pwhash_str(out, password, len, ops, mem) == 0 ? 0 : -1;
+	pw_gate_leave();
+	return rc;
 }
 
-bool pw_verify(const char *hash, const char *password, size_t len)
+int pw_verify(const char *hash, const char *password, size_t len)
 {
+	int rc;
+
 	if (!hash || strncmp(hash, "$argon2id$", 10) != 0)
-		return false;
-	return crypto_pwhash_str_verify(hash, password, len) == 0;
+		return PW_MISMATCH;
+	if (pw_gate_enter() < 0)
+		return PW_BUSY;
+	rc = crypto_pwhash_str_verify(hash, password, len) == 0 ? PW_MATCH : PW_MISMATCH;
+	pw_gate_leave();
+	return rc;
 }
 
 bool pw_needs_rehash(const char *hash, unsigned long long ops, size_t mem)
@@ -130,11 +143,15 @@ bool pw_needs_rehash(const char *hash, unsigned long long ops, size_t mem)
 	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
 }
 
-void pw_verify_dummy(const char *password, size_t len, unsigned long long ops, size_t mem)
+int pw_verify_dummy(const char *password, size_t len, unsigned long long ops, size_t mem)
 {
 	/* Hashing costs what verifying a hash of the same parameters does. */
 	char out[PW_HASH_MAX];
 
+	if (pw_gate_enter() < 0)
+		return PW_BUSY;
 	if (crypto_pwhash_str(out, password, len, ops, mem) == 0)
 		sodium_memzero(out, sizeof(out));
+	pw_gate_leave();
+	return PW_MISMATCH;
 }

@@ -273,12 +273,17 @@ int accounts_login(struct request *r)
 	if (rc != DB_OK && rc != USERS_NOT_FOUND)
 		return 503;
 	if (rc == USERS_NOT_FOUND || !u->password_hash) {
-		pw_verify_dummy(password, strlen(password), (unsigned long long)c->argon2_ops, c->argon2_memory);
+		if (pw_verify_dummy(password, strlen(password), (unsigned long long)c->argon2_ops,
+				    c->argon2_memory) == PW_BUSY)
+			return 503;
 		auth_event(r, "login_failed", 0, "unknown account");
 		form_fail(&f, "login", N_("The username, email or password is not right."));
 		return accounts_render_login(r, 422, &f);
 	}
-	if (!pw_verify(u->password_hash, password, strlen(password))) {
+	rc = pw_verify(u->password_hash, password, strlen(password));
+	if (rc == PW_BUSY)
+		return 503;
+	if (rc != PW_MATCH) {
 		auth_event(r, "login_failed", u->id, "wrong password");
 		form_fail(&f, "login", N_("The username, email or password is not right."));
 		return accounts_render_login(r, 422, &f);

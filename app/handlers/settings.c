@@ -175,16 +175,18 @@ int settings_account_form(struct request *r)
 	return rc ? rc : settings_render_account(r, 200, NULL);
 }
 
-/* Re-authentication for sensitive changes: the current password. */
-static bool settings_password_ok(struct request *r, struct form *f, const char *field)
+/* Re-authentication for sensitive changes: the current password.
+ * PW_MATCH, PW_MISMATCH (the field failed) or PW_BUSY (answer 503). */
+static int settings_password_ok(struct request *r, struct form *f, const char *field)
 {
 	const char *current = form_text(f, field, 1024, true);
+	int rc = r->user->password_hash ? pw_verify(r->user->password_hash, current, strlen(current)) : PW_MISMATCH;
 
-	if (r->user->password_hash && pw_verify(r->user->password_hash, current, strlen(current)))
-		return true;
+	if (rc != PW_MISMATCH)
+		return rc;
 	auth_event(r, "reauth_failed", r->user->id, field);
 	form_fail(f, field, N_("Your current password is not right."));
-	return false;
+	return PW_MISMATCH;
 }
 
 int settings_email(struct request *r)
@@ -201,8 +203,8 @@ int settings_email(struct request *r)
 	if (!strchr(email, '@') || strlen(email) < 3 || strchr(email, ' '))
 		form_fail(&f, "email", N_("Enter a valid email address."));
 	/* Without a password (a provider's account) the session is all there is. */
-	if (!f.failed && r->user->password_hash)
-		settings_password_ok(r, &f, "current_password");
+	if (!f.failed && r->user->password_hash && settings_password_ok(r, &f, "current_password") == PW_BUSY)
+		return 503;
 	if (f.failed)
 		return settings_render_account(r, 422, &f);
 	rc = users_update_email(r->app->db, r->user->id, email);
@@ -235,7 +237,9 @@ int settings_password(struct request *r)
 	/* An account made through a provider sets its first password with
 	 * the session alone: it has no other secret to ask for. */
 	first = r->user->password_hash == NULL;
-	if ((!first && !settings_password_ok(r, &f, "current_password")) || f.failed)
+	if (!first && settings_password_ok(r, &f, "current_password") == PW_BUSY)
+		return 503;
+	if (f.failed)
 		return settings_render_account(r, 422, &f);
 	if (pw_hash(hash, fresh, strlen(fresh), (unsigned long long)c->argon2_ops, c->argon2_memory) < 0)
 		return 503;
@@ -281,8 +285,8 @@ int settings_logins_unlink(struct request *r)
 		return 409;
 	}
 	form_init(&f, r);
-	if (r->user->password_hash && !settings_password_ok(r, &f, "unlink_password"))
-		return settings_render_account(r, 422, &f);
+	if (r->user->password_hash && (rc = settings_password_ok(r, &f, "unlink_password")) != PW_MATCH)
+		return rc == PW_BUSY ? 503 : settings_render_account(r, 422, &f);
 	rc = identities_unlink(r->app->db, r->user->id, provider);
 	if (rc == IDENTITIES_NOT_FOUND)
 		return 404;
@@ -364,6 +368,8 @@ static int settings_render_delete(struct request *r, int status, struct form *f)
 {
 	struct json_object *m = settings_model(r, page_t(r, N_("Delete account")), "delete");
 
+	json_object_object_add(m, "has_password", json_object_new_boolean(r->user->password_hash != NULL));
+	json_object_object_add(m, "username", json_object_new_string(r->user->username));
 	if (f)
 		form_to_model(f, m);
 	return page_render(r, status, "pages/settings/delete", m);
@@ -387,8 +393,15 @@ int settings_delete(struct request *r)
 	if (rc)
 		return rc;
 	form_init(&f, r);
-	if (!settings_password_ok(r, &f, "password"))
+	if (r->user->password_hash) {
+		rc = settings_password_ok(r, &f, "password");
+		if (rc != PW_MATCH)
+			return rc == PW_BUSY ? 503 : settings_render_delete(r, 422, &f);
+	} else if (strcmp(form_text(&f, "confirm_username", 30, false), r->user->username) != 0) {
+		/* An account without a password (a provider's) confirms with its name. */
+		form_fail(&f, "confirm_username", N_("Type your username to confirm."));
 		return settings_render_delete(r, 422, &f);
+	}
 	uid = r->user->id;
 	/* The files go after the rows, each only when nothing else uses it. */
 	if (attach_hashes_of_user(r->app->db, r->arena, uid, &hashes, &nhashes, SETTINGS_MAX_FILES) != DB_OK)

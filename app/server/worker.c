@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/conf.h"
 #include "core/log.h"
+#include "core/pwgate.h"
 #include "web/app.h"
 #include "web/dispatch.h"
 #include "web/metrics.h"
@@ -39,6 +41,17 @@ int64_t pool_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The host-wide cap on concurrent password hashes (core/pwgate.h). */
+static void worker_open_gate(const struct conf *c)
+{
+	char path[1024];
+	long slots = c->argon2_concurrency ? c->argon2_concurrency : sysconf(_SC_NPROCESSORS_ONLN);
+
+	snprintf(path, sizeof(path), "%s/argon2.lock", c->tmp_dir);
+	if (pw_gate_open(path, slots > 0 ? (int)slots : 1, c->argon2_wait_ms) < 0)
+		log_warn("event=argon2_gate_unavailable path=\"%s\" error=\"%s\"", path, strerror(errno));
 }
 
 /* What the request is, for /status: its method and path, never the query
@@ -94,6 +107,7 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 	if (!arena || FCGX_Init() != 0 || FCGX_InitRequest(&req, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return 1;
 	app_connect(app);
+	worker_open_gate(c);
 	while (!worker_stop && (c->max_requests == 0 || served < (uint64_t)c->max_requests)) {
 		int rc;
 
@@ -120,6 +134,7 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 		arena_reset(arena);
 	}
 	FCGX_Free(&req, 1);
+	pw_gate_close();
 	app_disconnect(app);
 	arena_free(arena);
 	return 0;

@@ -411,3 +411,17 @@ test('the token endpoint refusing the code (expired or reused) ends on a clear p
   assert.match(res.body_text, /did not confirm this login/);
   assert.match(logSince(mark), /token endpoint answered HTTP 400 error=invalid_grant/);
 });
+
+test('a provider-only account deletes itself by typing its username', { skip }, async (t) => {
+  const { client, login } = await newPerson(t);
+  const form = await client.get('/settings/delete');
+  assert.match(form.body_text, /name="confirm_username"/);
+  assert.doesNotMatch(form.body_text, /name="password"/);
+  const wrong = await client.submit('/settings/delete', '/settings/delete', { confirm_username: 'someone' });
+  assert.equal(wrong.status, 422);
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE username = '${login}'`), 1);
+  const done = await client.submit('/settings/delete', '/settings/delete', { confirm_username: login });
+  assert.equal(done.status, 303);
+  assert.equal(count(`SELECT COUNT(*) FROM users WHERE username = '${login}'`), 0);
+  assert.equal(count(`SELECT COUNT(*) FROM user_identities WHERE subject = '${esc(login)}'`), 0, 'the identity went with it');
+});
