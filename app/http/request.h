@@ -55,6 +55,9 @@ struct request {
 	struct session *session;
 	struct user *user;
 	const char *csrf_token;
+	/* A session cookie came but Redis or MariaDB could not say whose it
+	 * is: the person is not anonymous, the site is unwell (answer 503). */
+	bool auth_unknown;
 	const char *lang;
 
 	struct response res;

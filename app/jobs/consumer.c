@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "jobs/kinds.h"
 #include "jobs/moderate.h"
+#include "jobs/redis_watch.h"
 #include "store/jobs_store.h"
 #include "store/rds.h"
 #include "web/app.h"
@@ -116,6 +117,8 @@ int jobs_consume(struct app *app)
 			moderate_resweep(app, arena);
 			arena_reset(arena);
 		}
+		/* Before taking jobs: timelines a restart left stale go first. */
+		redis_watch_check(app);
 		if (n <= 0)
 			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);
 		if (n < 0) {

@@ -169,7 +169,10 @@ void auth_load(struct request *r)
 	if (token.ptr && token.len == SESS_TOKEN_LEN && !r->is_api) {
 		s = arena_alloc(r->arena, sizeof(*s));
 		u = arena_alloc(r->arena, sizeof(*u));
-		if (s && u && sess_load(r->app->rds, r->app->conf, token.ptr, s) == 1) {
+		rc = s && u ? sess_load(r->app->rds, r->app->conf, token.ptr, s) : -1;
+		if (rc < 0)
+			r->auth_unknown = true;
+		if (rc == 1) {
 			rc = users_find_by_id(r->app->db, r->arena, s->uid, u);
 			if (rc == DB_OK) {
 				r->session = s;
@@ -178,6 +181,8 @@ void auth_load(struct request *r)
 			} else if (rc == USERS_NOT_FOUND) {
 				/* The account is gone: so is its session. */
 				sess_destroy(r->app->rds, s->uid, s->hash);
+			} else {
+				r->auth_unknown = true;
 			}
 		}
 	}

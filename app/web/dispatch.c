@@ -42,6 +42,10 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 		auth_load(&r);
 	if (!status)
 		status = route_match(&r, &allow);
+	/* Someone logged in whom we cannot recognise now: not a visitor to
+	 * show the public site to or send to the login page, but a 503. */
+	if (!status && r.auth_unknown && !(r.route->flags & ROUTE_HEALTH))
+		status = 503;
 	if (status == 405 && allow)
 		response_header_add(&r.res, "Allow", allow);
 	if (!status)

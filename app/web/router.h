@@ -15,6 +15,7 @@ typedef int (*route_handler)(struct request *r);
 enum route_flags {
 	ROUTE_UPLOAD = 1 << 0,  /* the body may carry files */
 	ROUTE_NO_CSRF = 1 << 1, /* e.g. token-authenticated API writes */
+	ROUTE_HEALTH = 1 << 2,  /* answers whoever asks, even when sessions cannot be read */
 };
 
 struct route {

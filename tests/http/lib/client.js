@@ -5,8 +5,9 @@
 const { base } = require('./stack');
 
 class Client {
-  // headers: sent with every request (e.g. Accept-Language).
-  constructor(headers = {}) { this.cookies = new Map(); this.headers = headers; }
+  // headers: sent with every request (e.g. Accept-Language); origin: the
+  // site (the stack under test unless another is given).
+  constructor(headers = {}, origin = base) { this.cookies = new Map(); this.headers = headers; this.origin = origin; }
 
   cookieHeader() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -23,7 +24,7 @@ class Client {
   }
 
   async request(path, { method = 'GET', headers = {}, body } = {}) {
-    const res = await fetch(base + path, {
+    const res = await fetch(this.origin + path, {
       method, body, redirect: 'manual',
       headers: { ...this.headers, Cookie: this.cookieHeader(), ...headers },
     });

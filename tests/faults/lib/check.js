@@ -1,0 +1,45 @@
+// After a fault: compare what clients were told with what MariaDB holds.
+// Every acknowledged post exists exactly once with the id the client got;
+// no idempotency key made two posts; each writer's post count is right;
+// every image row has its files; and (once Redis settled) a follower's
+// home timeline lists every acknowledged post.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+function checkWrites(stack, load, writers) {
+  const problems = [];
+  const ids = new Map(writers.map((w) => [w.name, w.id]));
+  for (const a of load.acked) {
+    const rows = stack.sql(`SELECT id FROM posts WHERE user_id = ${ids.get(a.user)} AND idempotency_key = '${a.key}'`)
+      .split('\n').filter(Boolean).map(Number);
+    if (rows.length !== 1 || rows[0] !== a.id) problems.push(`post ${a.key}: told ${a.id}, database has [${rows}]`);
+  }
+  const dup = stack.sql('SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM posts WHERE idempotency_key IS NOT NULL GROUP BY 1, 2 HAVING COUNT(*) > 1) d');
+  if (dup !== '0') problems.push(`${dup} idempotency keys with more than one post`);
+  for (const w of writers) {
+    const [count, real] = stack.sql(`SELECT posts_count, (SELECT COUNT(*) FROM posts WHERE user_id = u.id AND state = 'approved') FROM users u WHERE id = ${w.id}`).split('\t');
+    if (count !== real) problems.push(`${w.name}: posts_count ${count}, approved posts ${real}`);
+  }
+  const media = stack.sql(`SELECT DISTINCT m.sha256 FROM media m JOIN posts p ON p.media_id = m.id WHERE p.user_id IN (${[...ids.values()].join(',')})`)
+    .split('\n').filter(Boolean);
+  const root = path.join(stack.varDir, 'media');
+  for (const h of media) {
+    const dir = path.join(root, h.slice(0, 2), h.slice(2, 4));
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${h}-`) && f.endsWith('.webp')) : [];
+    if (files.length < 3) problems.push(`image ${h}: ${files.length} files`);
+  }
+  return problems;
+}
+
+// The follower's timeline as the site shows it: the ids on the home page
+// are the newest; Redis' list (or the rebuild after a wipe) must hold all.
+async function checkTimeline(stack, follower, load) {
+  await follower.client.get('/'); // a read rebuilds a missing timeline
+  const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number);
+  const have = new Set(list);
+  const missing = load.acked.filter((a) => !have.has(a.id)).map((a) => a.id);
+  return missing;
+}
+
+module.exports = { checkWrites, checkTimeline };

@@ -1,0 +1,92 @@
+// Load with writes that carry Idempotency-Keys, as a careful client does:
+// each writer posts through the compose form again and again; a post that
+// gets no answer, or a 502/503/504, is sent again with the same key (with
+// backoff) until the site acknowledges it with its id. Every answer is
+// counted, so a check can tell a 503 (fine during an outage) from a 500
+// (never fine), and the acknowledged posts can be compared with MariaDB.
+'use strict';
+const { Client } = require('../../http/lib/client');
+const { multipart, fixture } = require('../../http/lib/images');
+const { sleep } = require('./stack');
+
+const RETRYABLE = new Set([502, 503, 504]);
+const PASSWORD = 'gentle-meadow-lantern-42';
+
+class Tally {
+  constructor() { this.statuses = {}; this.errors = 0; }
+  add(status) { this.statuses[status] = (this.statuses[status] || 0) + 1; }
+  count(pred) { return Object.entries(this.statuses).filter(([s]) => pred(Number(s))).reduce((a, [, n]) => a + n, 0); }
+}
+
+async function account(stack, name) {
+  const client = new Client({ 'Accept-Language': 'en' }, stack.url);
+  const res = await client.submit('/signup', '/signup', { username: name, email: `${name}@example.org`, password: PASSWORD });
+  if (res.status !== 303) throw new Error(`signup ${name}: ${res.status}`);
+  return { client, name, id: Number(stack.sql(`SELECT id FROM users WHERE username = '${name}'`)) };
+}
+
+// One post with its key, retried until acknowledged or the deadline.
+async function postOnce(w, tally, deadline) {
+  let form;
+  for (;;) {
+    try {
+      form = await w.client.get('/new');
+      tally.add(form.status);
+      if (form.status === 200) break;
+      // Sent to the login page: the session is gone (Redis lost it).
+      if (form.status === 303 && /\/login/.test(form.headers.get('location') || '')) return { loggedOut: true, user: w.name };
+    } catch { tally.errors++; }
+    if (Date.now() > deadline) return null;
+    await sleep(200);
+  }
+  const token = form.body_text.match(/name="csrf_token" value="([^"]+)"/)[1];
+  const key = form.body_text.match(/name="idempotency_key" value="([^"]+)"/)[1];
+  const { body, contentType } = multipart({ csrf_token: token, idempotency_key: key, caption: `load ${key}`, alt: '' },
+    [{ name: 'image', filename: 'still.png', type: 'image/png', data: fixture('still.png') }]);
+  for (let attempt = 0; ; attempt++) {
+    let res = null;
+    try {
+      res = await w.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType } });
+      tally.add(res.status);
+    } catch { tally.errors++; }
+    if (res && res.status === 303) {
+      const id = Number(new URL(res.headers.get('location')).pathname.split('/')[2]);
+      return { key, id, user: w.name };
+    }
+    if (res && !RETRYABLE.has(res.status)) return { key, failed: res.status, user: w.name };
+    if (Date.now() > deadline) return { key, unacknowledged: true, user: w.name };
+    await sleep(Math.min(2000, 100 * 2 ** attempt));
+  }
+}
+
+// Writers post until stop() is called; readers load the home page.
+function startLoad(url, writers, { readers = 2, giveUpMs = 30000 } = {}) {
+  const tally = new Tally();
+  const acked = [];
+  const lost = [];
+  let running = true;
+  const loops = writers.map(async (w) => {
+    while (running) {
+      const r = await postOnce(w, tally, Date.now() + giveUpMs);
+      if (r && r.loggedOut) break;
+      if (r && r.id) acked.push(r);
+      else if (r) lost.push(r);
+    }
+  });
+  const reads = new Tally();
+  for (let i = 0; i < readers; i++) {
+    const w = writers[i % writers.length];
+    loops.push((async () => {
+      while (running) {
+        try { reads.add((await w.client.get('/')).status); } catch { reads.errors++; }
+        await sleep(20);
+      }
+    })());
+  }
+  return {
+    tally, reads, acked, lost,
+    async stop() { running = false; await Promise.all(loops); },
+  };
+}
+
+module.exports = { account, startLoad, PASSWORD };

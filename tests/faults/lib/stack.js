@@ -1,0 +1,93 @@
+// A stack of its own for breaking things on purpose: scripts/run on a
+// fresh data folder and port, with the test settings of scripts/test, and
+// the means to kill, freeze, wipe and restart each part of it.
+'use strict';
+const { execFile, execFileSync } = require('node:child_process');
+const { promisify } = require('node:util');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, '../../..');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+const TEST_CONF = `
+[jobs]
+retry_base_ms = 100
+claim_idle_ms = 2000
+[limits]
+login_ip_limit = 100000
+signup_ip_limit = 100000
+login_account_limit = 1000
+upload_limit = 100000
+[moderation]
+mode = off
+[security]
+argon2_memory = 19M
+`;
+
+async function startStack() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-faults-'));
+  const port = await freePort();
+  const env = { ...process.env, BEAUBELLE_VAR: path.join(dir, 'var'), BEAUBELLE_PORT: String(port), BEAUBELLE_CONFIG: '' };
+  const varDir = env.BEAUBELLE_VAR;
+  const sh = (script) => run('bash', ['-c', `. "${root}/scripts/lib/stack.sh" && ${script}`],
+    { env, encoding: 'utf8', timeout: 180000, maxBuffer: 16 << 20 });
+  // The first run writes the config; the test settings go in before the app starts.
+  await sh('bb_prepare_var');
+  fs.appendFileSync(path.join(varDir, 'beaubelle.conf'), TEST_CONF);
+  await run(path.join(root, 'scripts/run'), ['-d'], { env, encoding: 'utf8', timeout: 300000, maxBuffer: 16 << 20 });
+  const pidOf = (name) => Number(fs.readFileSync(path.join(varDir, 'run', `${name}.pid`), 'utf8').trim());
+  const stack = {
+    dir, varDir, port, url: `http://127.0.0.1:${port}`, env,
+    sql: (q) => execFileSync('mariadb', ['--socket', path.join(varDir, 'run/mysqld.sock'), '-u', 'root', '-N', '-B',
+      'beaubelle', '-e', q], { encoding: 'utf8' }).trim(),
+    redis: (...args) => execFileSync('redis-cli', ['-s', path.join(varDir, 'run/redis.sock'), '--raw', ...args],
+      { encoding: 'utf8' }).trim(),
+    pidOf,
+    workers: () => {
+      try {
+        return execFileSync('pgrep', ['-P', String(pidOf('beaubelle'))], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+      } catch { return []; }
+    },
+    kill: (name, signal = 'SIGKILL') => process.kill(pidOf(name), signal),
+    // Start again what is not running (MariaDB, Redis, the app, nginx).
+    restart: (fn) => sh(fn),
+    async ready(timeoutMs = 30000) {
+      const start = Date.now();
+      while (Date.now() - start < timeoutMs) {
+        try {
+          if ((await fetch(`${stack.url}/readyz`)).status === 200) return Date.now() - start;
+        } catch { /* not yet */ }
+        await sleep(100);
+      }
+      return -1;
+    },
+    log: (name) => fs.readFileSync(path.join(varDir, 'log', `${name}.log`), 'utf8'),
+    async stop() {
+      await run(path.join(root, 'scripts/stop'), [], { env }).catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+// Wait until pid is gone.
+async function gone(pid, timeoutMs = 10000) {
+  const start = Date.now();
+  for (;;) {
+    try { process.kill(pid, 0); } catch { return true; }
+    if (Date.now() - start > timeoutMs) return false;
+    await sleep(20);
+  }
+}
+
+module.exports = { startStack, gone, sleep };
