@@ -10,6 +10,7 @@
 #include "handlers/uploads.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "media/storage.h"
 #include "handlers/feeds.h"
 #include "store/attachments.h"
 #include "store/blocks.h"
@@ -300,7 +301,7 @@ int posts_delete_form(struct request *r)
 			posts_enqueue(r, "moderated", arena_printf(r->arena, "%llu:removed", p.id));
 		}
 		if (rc == DB_OK && attach_hash_shared(r->app->db, p.media.sha256, p.media.id) == 0 &&
-		    media_store_remove(r->app->conf->media_root, p.media.sha256) != 0)
+		    storage_remove(r->app->media, p.media.sha256) != 0)
 			log_warn("event=media_remove_failed post_id=%llu", p.id);
 	} else {
 		return 403;

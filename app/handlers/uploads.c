@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "media/storage.h"
 #include "store/attachments.h"
 #include "store/ratelimit.h"
 #include "store/users.h"
@@ -53,7 +54,7 @@ int uploads_image(struct request *r, struct multipart_file *file, struct img_res
 		*message = page_t(r, N_("Your storage is full. Delete some posts to upload more."));
 		return 422;
 	}
-	rc = img_process(file->path, file->sha256, c->media_root, &lim, out);
+	rc = img_process(file->path, file->sha256, r->app->media, &lim, out);
 	if (rc != IMG_OK) {
 		*message = page_t(r, img_strerror(rc));
 		if (img_http_status(rc) >= 500)
@@ -67,6 +68,6 @@ void uploads_forget(struct request *r, const char *hash)
 {
 	if (!hash || attach_hash_in_use(r->app->db, hash) != 0)
 		return;
-	if (media_store_remove(r->app->conf->media_root, hash) != 0)
+	if (storage_remove(r->app->media, hash) != 0)
 		log_warn("event=media_remove_failed hash=%s", hash);
 }
