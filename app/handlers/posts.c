@@ -61,6 +61,8 @@ static int posts_render_compose(struct request *r, int status, struct form *f, c
 	json_object_object_add(m, "nav", json_object_new_object());
 	json_object_object_add(json_object_object_get(m, "nav"), "new", json_object_new_boolean(1));
 	json_object_object_add(m, "idempotency_key", json_object_new_string(key ? key : posts_new_key(r)));
+	if (storage_is_s3(r->app->media))
+		json_object_object_add(m, "direct_upload", json_object_new_boolean(1));
 	if (f)
 		form_to_model(f, m);
 	return page_render(r, status, "pages/new", m);
@@ -111,7 +113,7 @@ int posts_create_form(struct request *r)
 	struct img_result img;
 	struct post_new p;
 	struct posts_tags tags = { .n = 0 };
-	const char *caption, *alt, *key, *message = NULL;
+	const char *caption, *alt, *key, *staged, *message = NULL;
 	unsigned long long id = 0;
 	bool existed = false;
 	struct form f;
@@ -130,11 +132,25 @@ int posts_create_form(struct request *r)
 	if (key[0] && !posts_key_valid(key))
 		key = "";
 	file = uploads_file(r, "image");
+	/* A direct upload: the browser put the file in the bucket already. */
+	staged = form_text(&f, "staged", STORAGE_STAGING_KEY_MAX, false);
+	if (file)
+		staged = "";
+	if (staged[0] && !f.failed) {
+		rc = uploads_staged(r, staged, &file, &message);
+		if (rc) {
+			form_fail(&f, "image", message);
+			return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
+		}
+	}
 	if (!file)
 		form_fail(&f, "image", N_("Choose an image to post."));
 	if (f.failed)
 		return posts_render_compose(r, 422, &f, key[0] ? key : NULL);
 	rc = uploads_image(r, file, &img, &message);
+	/* Processed or refused, the staging copy has served its purpose. */
+	if (staged[0])
+		uploads_staged_forget(r, staged);
 	if (rc) {
 		form_fail(&f, "image", message);
 		return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
