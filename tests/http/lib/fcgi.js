@@ -36,6 +36,7 @@ function parseResponse(buf) {
   return {
     status: parseInt((headers.status || '200').split(' ')[0], 10),
     headers,
+    headerLines: head.split('\r\n'), // every line, repeated names (Set-Cookie) included
     body: buf.subarray(sep + 4).toString('utf8'),
   };
 }
