@@ -40,8 +40,10 @@ static void app_media_csp(const struct storage *st)
 {
 	char img[512], up[512];
 
-	if (!storage_is_s3(st))
+	if (!storage_is_s3(st)) {
+		response_csp_allow(NULL, NULL); /* a reload back to local narrows it again */
 		return;
+	}
 	app_origin(storage_url_base(st), img, sizeof(img));
 	app_origin(s3_upload_origin(storage_s3(st)), up, sizeof(up));
 	response_csp_allow(img[0] ? img : NULL, up[0] ? up : NULL);
