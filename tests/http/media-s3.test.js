@@ -16,11 +16,12 @@ const { promisify } = require('node:util');
 const { varDir, sql, waitFor, spawnBeaubelle, bin, config } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { makePost } = require('./lib/posting');
-const { fixture, noisePng, webpInfo, multipart } = require('./lib/images');
+const { fixture, noisePng, webpInfo, multipart, samplePhoto } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
 const s3lib = require('./lib/s3');
 
 const BUCKET = 'bb-media';
+const STREAM = `bb:jobs:s3:${process.pid}`;
 let s3, pool, address, env;
 
 // The CLI, run asynchronously: the S3 server answers from this process.
@@ -42,7 +43,12 @@ function freePort() {
 test.before(async () => {
   s3 = await s3lib.start([BUCKET], path.join(varDir, `s3-${process.pid}`));
   // Presigned URLs live 10 s here, so expiry can be tested in the suite.
-  env = s3lib.env(s3, BUCKET, { BEAUBELLE_SERVER_WORKERS: '1', BEAUBELLE_S3_PRESIGN_EXPIRY: '10s' });
+  // Posts wait for moderation on a stream of their own, screened by a
+  // worker of our own (the last test but two) reading from the bucket.
+  env = s3lib.env(s3, BUCKET, {
+    BEAUBELLE_SERVER_WORKERS: '1', BEAUBELLE_S3_PRESIGN_EXPIRY: '10s',
+    BEAUBELLE_MODERATION_MODE: 'builtin', BEAUBELLE_JOBS_STREAM: STREAM, BEAUBELLE_JOBS_RETRY_BASE_MS: '500',
+  });
   const port = await freePort();
   pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], env);
   address = { host: '127.0.0.1', port };
@@ -212,6 +218,29 @@ test('deleting a post removes its objects from the bucket', async () => {
   });
   assert.equal(del.status, 303);
   for (const v of ['orig', 'feed', 'thumb']) assert.equal(await head(objectUrl(hash, v)), 404, `${v} gone`);
+});
+
+test('the moderation worker screens an image it reads from the bucket', { timeout: 90000 }, async () => {
+  const u = await signup('s3w');
+  const data = samplePhoto('astronaut.png');
+  const res = await postNew(u, {}, data);
+  assert.equal(res.status, 303);
+  const id = idOf(res);
+  const hash = hashOf(id);
+  assert.ok(!fs.existsSync(localFile(hash, 'orig')), 'the original is only in the bucket');
+  assert.equal(sql(`SELECT state FROM posts WHERE id = ${id}`), 'pending');
+  const tmpBefore = fs.readdirSync(path.join(varDir, 'tmp')).filter((f) => f.startsWith('media-')).length;
+  const worker = spawnBeaubelle(['worker'], env);
+  try {
+    assert.ok(await waitFor(() => sql(`SELECT state FROM posts WHERE id = ${id}`) !== 'pending', 60000, 250), 'screened');
+  } finally {
+    worker.kill('SIGTERM');
+  }
+  assert.equal(sql(`SELECT state FROM posts WHERE id = ${id}`), 'approved');
+  const scores = JSON.parse(sql(`SELECT moderation_scores FROM posts WHERE id = ${id}`));
+  assert.ok(scores.faces.length >= 1, 'the models saw the face in the downloaded image');
+  const tmpAfter = fs.readdirSync(path.join(varDir, 'tmp')).filter((f) => f.startsWith('media-')).length;
+  assert.equal(tmpAfter, tmpBefore, 'the downloaded copy is removed');
 });
 
 test('media-migrate copies the local store into the bucket, resumes, verifies, and every image still shows', { timeout: 120000 }, async () => {
