@@ -362,11 +362,17 @@ static void oauth_consent_csp(struct request *r, const char *uri)
 	}
 	if (!src || strpbrk(src, ";,'"))
 		return;
-	response_header_add(&r->res, "Content-Security-Policy",
-			    arena_printf(r->arena,
-					 "default-src 'self'; img-src 'self' data: blob:; media-src 'self'; "
-					 "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-					 "form-action 'self' %s; frame-ancestors 'none'", src));
+	{
+		/* The default policy (with the media origins it may carry), only
+		 * form-action widened. */
+		const char *csp = response_csp_value(), *fa = strstr(csp, "form-action 'self'");
+
+		if (!fa)
+			return;
+		fa += strlen("form-action 'self'");
+		response_header_add(&r->res, "Content-Security-Policy",
+				    arena_printf(r->arena, "%.*s %s%s", (int)(fa - csp), csp, src, fa));
+	}
 }
 
 static int oauth_consent_render(struct request *r, const struct oauth_authz *z)

@@ -98,7 +98,7 @@ const idOf = (res) => Number(res.headers.location.split('/p/')[1]);
 
 test('a form upload is stored in the bucket, not on disk, and pages load it from there', async () => {
   const u = await signup('s3f');
-  const data = fixture('still.png');
+  const data = noisePng(80, 60); // an image no other test stored on the local disk
   const res = await postNew(u, {}, data);
   assert.equal(res.status, 303, res.body.slice(0, 300));
   const id = idOf(res);
@@ -178,6 +178,11 @@ test('presign refuses what an upload would: wrong type, too large, not logged in
   assert.equal((await presign(u, 1000, 'image/svg+xml')).status, 415);
   assert.equal((await presign(u, 17 * 1024 * 1024)).status, 413);
   assert.equal((await presign(u, 0)).status, 400);
+  const noToken = await fcgi.request(address, {
+    method: 'POST', path: '/new/presign', body: 'size=100&type=image/png',
+    headers: { Cookie: cookieOf(u), 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(noToken.status, 403, 'a cookie request without the CSRF token is refused');
   const anon = await fcgi.request(address, { method: 'POST', path: '/new/presign', body: 'size=1&type=image/png', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   assert.notEqual(anon.status, 200);
 });
