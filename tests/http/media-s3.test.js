@@ -15,6 +15,7 @@ const { execFile } = require('node:child_process');
 const { promisify } = require('node:util');
 const { varDir, sql, waitFor, spawnBeaubelle, bin, config } = require('./lib/stack');
 const { signup } = require('./lib/client');
+const { apiUser } = require('./lib/api');
 const { makePost } = require('./lib/posting');
 const { fixture, noisePng, webpInfo, multipart, samplePhoto } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -117,8 +118,21 @@ test('a form upload is stored in the bucket, not on disk, and pages load it from
   const csp = p.headers['content-security-policy'];
   assert.match(csp, new RegExp(`img-src [^;]*${s3.url.replace(/[.:/]/g, '\\$&')}`), 'img-src allows the bucket');
   assert.match(csp, new RegExp(`connect-src [^;]*${s3.url.replace(/[.:/]/g, '\\$&')}`), 'connect-src allows uploads to it');
-  const api = await fcgi.request(address, { path: `/api/v1/statuses/${id}`, headers: { Cookie: cookieOf(u) } });
-  if (api.status === 200) assert.equal(JSON.parse(api.body).media_attachments[0].url, objectUrl(hash, 'orig'), 'the API gives the bucket URL');
+});
+
+test('a media upload through the API goes to the bucket and the API answers with its URLs', async () => {
+  const { token } = await apiUser('s3api');
+  const data = noisePng(70, 50);
+  const { body, contentType } = multipart({}, [{ name: 'file', filename: 'a.png', type: 'image/png', data }]);
+  const res = await fcgi.request(address, {
+    method: 'POST', path: '/api/v2/media', body, headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+  });
+  assert.ok(res.status === 200 || res.status === 202, `${res.status} ${res.body.slice(0, 200)}`);
+  const m = JSON.parse(res.body);
+  const hash = s3lib.sha256(data);
+  assert.equal(m.url, objectUrl(hash, 'orig'), 'url is the bucket object');
+  assert.equal(m.preview_url, objectUrl(hash, 'thumb'));
+  assert.equal(await head(m.url), 200);
 });
 
 test('a presigned direct upload is fetched, processed like any upload, and its staging object deleted', async () => {
