@@ -159,6 +159,7 @@ struct s3_sink {
 	int fd;                  /* >= 0: a GET into this file */
 	size_t max, len;
 	int too_big, io_error;
+	int error_answer;        /* the status line was not 2xx: the body is an error text */
 	crypto_hash_sha256_state sha;
 	struct buf text;         /* otherwise: an error answer, bounded */
 };
@@ -180,7 +181,7 @@ static size_t s3_write(char *p, size_t size, size_t nmemb, void *userdata)
 	struct s3_sink *s = userdata;
 	size_t n = size * nmemb;
 
-	if (s->fd < 0) {
+	if (s->fd < 0 || s->error_answer) {
 		if (s->text.len < S3_MAX_ERROR_BODY)
 			buf_append(&s->text, p, n < S3_MAX_ERROR_BODY ? n : S3_MAX_ERROR_BODY);
 		return n;
@@ -205,23 +206,20 @@ static size_t s3_write(char *p, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-/* A GET's error answer went to the file; only 2xx bodies are wanted there. */
+/* Watch the status line: the body of a non-2xx answer is an error
+ * text, which must not end up in a GET's file. */
 static size_t s3_header(char *p, size_t size, size_t nmemb, void *userdata)
 {
 	struct s3_sink *s = userdata;
-	long code;
+	size_t n = size * nmemb;
 
-	(void)p;
-	/* The status line is the first header line; a non-2xx body is not
-	 * the object, so it goes to text instead of the file. */
-	if (s->fd >= 0 && size * nmemb > 12 && strncmp(p, "HTTP/", 5) == 0) {
-		const char *sp = memchr(p, ' ', size * nmemb);
+	if (n > 12 && strncmp(p, "HTTP/", 5) == 0) {
+		const char *sp = memchr(p, ' ', n);
+		long code = sp ? strtol(sp + 1, NULL, 10) : 0;
 
-		code = sp ? strtol(sp + 1, NULL, 10) : 0;
-		if (code < 200 || code > 299)
-			s->fd = -1 - s->fd; /* parked: restored by s3_attempt */
+		s->error_answer = code < 200 || code > 299;
 	}
-	return size * nmemb;
+	return n;
 }
 
 /*
@@ -238,7 +236,6 @@ static long s3_attempt(const struct s3 *s, const char *method, const char *key,
 	struct buf url = BUF_INIT;
 	long status = 0;
 	CURLcode c;
-	int fd = sink->fd;
 
 	if (!h)
 		return -CURLE_OUT_OF_MEMORY;
@@ -289,8 +286,6 @@ static long s3_attempt(const struct s3 *s, const char *method, const char *key,
 		curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 		*length = (long long)cl;
 	}
-	if (sink->fd < 0 && fd >= 0)
-		sink->fd = fd;
 	if (c != CURLE_OK) {
 		buf_clear(err);
 		buf_printf(err, "%s %s: %s", method, url.ptr,
@@ -323,7 +318,7 @@ static int s3_request(const struct s3 *s, const char *method, const char *key,
 
 		buf_clear(&sink->text);
 		sink->len = 0;
-		sink->too_big = sink->io_error = 0;
+		sink->too_big = sink->io_error = sink->error_answer = 0;
 		if (sink->fd >= 0) {
 			if (ftruncate(sink->fd, 0) != 0 || lseek(sink->fd, 0, SEEK_SET) != 0) {
 				buf_release(&why);
