@@ -22,6 +22,9 @@
 #include "core/banned.h"
 
 #define MIGRATE_MAX_FILE ((size_t)64 << 20)
+/* This many failures in a row and the store is taken for down: stop
+ * rather than spend the retries of every remaining file. */
+#define MIGRATE_MAX_STREAK 20
 
 struct migrate {
 	const struct conf *c;
@@ -29,6 +32,7 @@ struct migrate {
 	bool copy;
 	int tmp_fd;
 	unsigned long long files, copied, present, verified, failed, bytes;
+	unsigned streak; /* failures in a row */
 	struct timespec t0;
 };
 
@@ -114,10 +118,12 @@ static void migrate_one(struct migrate *m, const char *rel, const char *path)
 		goto out;
 	}
 	m->verified++;
+	m->streak = 0;
 	goto out;
 fail:
 	fprintf(stderr, "media-migrate: %s: %s\n", rel, err.ptr ? err.ptr : "failed");
 	m->failed++;
+	m->streak++;
 out:
 	buf_release(&data);
 	buf_release(&err);
@@ -148,7 +154,8 @@ static int migrate_walk(struct migrate *m, const char *root)
 					for (int k = 0; k < n3; k++) {
 						const char *name = l3[k]->d_name;
 
-						if (migrate_name_ok(name, l1[i]->d_name, l2[j]->d_name) &&
+						if (m->streak < MIGRATE_MAX_STREAK &&
+						    migrate_name_ok(name, l1[i]->d_name, l2[j]->d_name) &&
 						    (size_t)snprintf(rel, sizeof(rel), "%s/%s/%s", l1[i]->d_name,
 								     l2[j]->d_name, name) < sizeof(rel) &&
 						    (size_t)snprintf(dir, sizeof(dir), "%s/%s", path, name) < sizeof(dir))
@@ -210,6 +217,9 @@ int media_migrate_cmd(const struct conf *c, int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
+	if (m.streak >= MIGRATE_MAX_STREAK)
+		fprintf(stderr, "media-migrate: %d failures in a row: the bucket seems down, stopping\n",
+			MIGRATE_MAX_STREAK);
 	printf("media-migrate: %llu files, %llu copied (%llu bytes), %llu already there, "
 	       "%llu verified by SHA-256, %llu failed, %.1f s\n",
 	       m.files, m.copied, m.bytes, m.present, m.verified, m.failed, migrate_secs(&m));

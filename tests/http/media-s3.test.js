@@ -344,4 +344,14 @@ test('with the store down a post fails with a clear error and nothing is half-cr
   assert.equal(postsOf(u), 0, 'no post row');
   assert.equal(Number(sql(`SELECT COUNT(*) FROM media WHERE sha256 = '${s3lib.sha256(other)}'`)), 0, 'no media row');
   assert.ok(!fs.existsSync(localFile(s3lib.sha256(other), 'orig')), 'nothing on the local disk either');
+
+  // media-migrate stops soon, failing, rather than retrying every file.
+  const migrateEnv = { ...process.env, ...s3lib.env(s3, BUCKET, { BEAUBELLE_S3_RETRIES: '0' }) };
+  delete migrateEnv.BEAUBELLE_MEDIA_BACKEND;
+  const t0 = Date.now();
+  const down = await cliAsync(['admin', 'media-migrate'], migrateEnv);
+  assert.equal(down.status, 1);
+  assert.match(down.stderr, /seems down, stopping/);
+  assert.match(down.stdout, /incomplete; run it again to resume/);
+  assert.ok(Date.now() - t0 < 20000, 'it gives up in seconds');
 });
