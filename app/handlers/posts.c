@@ -136,6 +136,12 @@ int posts_create_form(struct request *r)
 	staged = form_text(&f, "staged", STORAGE_STAGING_KEY_MAX, false);
 	if (file)
 		staged = "";
+	/* The same form sent again after its staged file was posted (and
+	 * deleted): the first submission made the post. */
+	if (staged[0] && key[0] && posts_by_key(r->app->db, r->user->id, key, &id) == DB_OK) {
+		uploads_staged_forget(r, staged);
+		return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
+	}
 	if (staged[0] && !f.failed) {
 		rc = uploads_staged(r, staged, &file, &message);
 		if (rc) {

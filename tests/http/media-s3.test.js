@@ -152,9 +152,13 @@ test('a presigned direct upload is fetched, processed like any upload, and its s
   const staging = `${s3.url}/${BUCKET}/${json.key}`;
   assert.equal(await head(staging), 200, 'the original is staged');
 
-  const res = await postNew(u, { staged: json.key });
+  const idem = `direct-${Date.now()}`;
+  const res = await postNew(u, { staged: json.key, idempotency_key: idem });
   assert.equal(res.status, 303, res.body.slice(0, 400));
   const id = idOf(res);
+  const again = await postNew(u, { staged: json.key, idempotency_key: idem });
+  assert.equal(again.status, 303, 'the same form sent twice');
+  assert.equal(idOf(again), id, 'makes one post');
   const hash = hashOf(id);
   assert.equal(hash, s3lib.sha256(data), 'the staged bytes went through the pipeline');
   for (const v of ['orig', 'feed', 'thumb']) assert.equal(await head(objectUrl(hash, v)), 200, `${v} stored`);
