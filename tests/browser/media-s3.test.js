@@ -14,6 +14,8 @@ const front = require('./lib/front');
 const { varDir, waitFor, spawnBeaubelle, sql } = require('../http/lib/stack');
 const fcgi = require('../http/lib/fcgi');
 const s3lib = require('../http/lib/s3');
+const { noisePng } = require('../http/lib/images');
+const fs = require('node:fs');
 
 const fixtures = path.resolve(__dirname, '../data/images');
 const BUCKET = 'bb-browser';
@@ -61,8 +63,11 @@ test('the compose page uploads straight to the bucket and the post shows the ima
   await page.fill('#password', 'silver-orchard-night-5');
   await Promise.all([page.waitForURL(`${web.url}/`), page.click('form[action="/signup"] button[type="submit"]')]);
 
+  // An image of its own: deleting a post keeps files that other posts use.
+  const file = path.join(varDir, `s3-browser-${process.pid}.png`);
+  fs.writeFileSync(file, noisePng(300, 400));
   await page.goto(`${web.url}/new`);
-  await page.setInputFiles('#image', path.join(fixtures, 'portrait.jpg'));
+  await page.setInputFiles('#image', file);
   await page.waitForSelector('#preview[src^="blob:"]', { state: 'visible' });
   await page.fill('#caption', 'Straight to the bucket');
   await page.fill('#alt', 'A portrait');
@@ -84,5 +89,38 @@ test('the compose page uploads straight to the bucket and the post shows the ima
   assert.equal((await fetch(`${s3.url}/${BUCKET}/${s3lib.mediaKey(hash, 'orig')}`)).status, 200);
   assert.equal((await fetch(puts[0].split('?')[0])).status, 404, 'the staging object is gone');
   await screenshot(page, 'post-s3-phone');
+
+  // Deleting the post removes its images from the bucket.
+  await page.click(`a[href="/p/${id}/delete"]`);
+  await page.waitForURL(`${web.url}/p/${id}/delete`);
+  assert.ok(await page.locator('figure img').evaluate((el) => el.complete && el.naturalWidth > 0), 'the confirmation shows the thumbnail');
+  await Promise.all([page.waitForURL(`${web.url}/@${username}`), page.click(`form[action="/p/${id}/delete"] button[type="submit"]`)]);
+  for (const v of ['orig', 'feed', 'thumb']) {
+    assert.equal((await fetch(`${s3.url}/${BUCKET}/${s3lib.mediaKey(hash, v)}`)).status, 404, `${v} gone from the bucket`);
+  }
+  fs.rmSync(file, { force: true });
+  await context.close();
+});
+
+test('without JavaScript the form uploads through the app, into the bucket all the same', async () => {
+  const context = await browser.newContext({ ...viewports.desktop, locale: 'en-US', javaScriptEnabled: false });
+  const page = await context.newPage();
+  const puts = [];
+  page.on('request', (req) => { if (req.method() === 'PUT') puts.push(req.url()); });
+  const username = `s3n_${Date.now() % 1000000}`;
+  await page.goto(`${web.url}/signup`);
+  await page.fill('#username', username);
+  await page.fill('#email', `${username}@example.org`);
+  await page.fill('#password', 'silver-orchard-night-5');
+  await Promise.all([page.waitForURL(`${web.url}/`), page.click('form[action="/signup"] button[type="submit"]')]);
+  await page.goto(`${web.url}/new`);
+  await page.setInputFiles('#image', path.join(fixtures, 'portrait.jpg'));
+  await page.fill('#caption', 'Through the app');
+  await Promise.all([page.waitForURL(/\/p\/\d+$/), page.click('form.compose button[type="submit"]')]);
+  assert.deepEqual(puts, [], 'no direct upload without JavaScript');
+  const img = page.locator('.post-page figure img');
+  await img.waitFor();
+  assert.ok((await img.getAttribute('src')).startsWith(`${s3.url}/${BUCKET}/`), 'the image comes from the bucket');
+  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'and it loaded');
   await context.close();
 });
