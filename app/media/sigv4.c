@@ -304,6 +304,16 @@ out:
 	return rc;
 }
 
+/* The signed-header list of req ("content-length;content-type;host") into names. */
+static int sigv4_signed_names(const struct sigv4_request *req, struct buf *names)
+{
+	struct buf canon = BUF_INIT;
+	int rc = sigv4_canonical_request(req, &canon, names);
+
+	buf_release(&canon);
+	return rc;
+}
+
 int sigv4_presign(const struct sigv4_scope *scope, const char *method, const char *scheme_host,
 		  const char *path, long expires, const struct sigv4_header *headers,
 		  size_t nheaders, struct buf *out)
@@ -325,15 +335,8 @@ int sigv4_presign(const struct sigv4_scope *scope, const char *method, const cha
 		h[i + 1] = headers[i];
 	/* The signed-header list goes into the query, so it is known first. */
 	req = (struct sigv4_request){ method, path, NULL, h, nheaders + 1, SIGV4_UNSIGNED_PAYLOAD };
-	{
-		struct buf throwaway = BUF_INIT;
-
-		rc = sigv4_canonical_request(&req, &throwaway, &names);
-		buf_release(&throwaway);
-		if (rc < 0)
-			goto out;
-		rc = -1;
-	}
+	if (sigv4_signed_names(&req, &names) < 0)
+		goto out;
 	if (buf_puts(&query, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=") < 0 ||
 	    sigv4_uri_encode(&query, scope->access_key, strlen(scope->access_key), false) < 0 ||
 	    buf_printf(&query, "%%2F%.8s%%2F", scope->amz_date) < 0 ||
