@@ -13,6 +13,7 @@
 #include "jobs/consumer.h"
 #include "moderation/moderate.h"
 #include "media/image_cmd.h"
+#include "media/migrate_cmd.h"
 #include "moderation/moderate_cmd.h"
 #include "seed/seed.h"
 #include "server/pool.h"
@@ -53,6 +54,9 @@ static const char usage[] =
 	"  admin enqueue KIND ARGS     add a background job\n"
 	"  admin rebuild-timelines     rebuild every home timeline in Redis from MariaDB\n"
 	"  admin rebuild-trends        recount the last day's trending tags from MariaDB\n"
+	"  admin media-migrate [--verify-only]\n"
+	"                              copy [media] root into the [s3] bucket (resumable),\n"
+	"                              then check every file's SHA-256 there\n"
 	"  version                     print the version\n"
 	"\n"
 	"The configuration file comes from --config or BEAUBELLE_CONFIG; every key\n"
@@ -323,6 +327,14 @@ static int cmd_admin(const char *config, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "rebuild-timelines") == 0 || strcmp(argv[0], "rebuild-trends") == 0)
 		return admin_rebuild(config, argv[0]);
+	if (strcmp(argv[0], "media-migrate") == 0) {
+		c = main_conf(config);
+		if (!c)
+			return 1;
+		rc = media_migrate_cmd(c, argc, argv);
+		conf_free(c);
+		return rc;
+	}
 	fprintf(stderr, "beaubelle admin: unknown command %s\n", argv[0]);
 	return 2;
 }

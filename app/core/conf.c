@@ -96,6 +96,28 @@ static const struct conf_key conf_keys[] = {
 
 	{ "media", "quota_bytes", CONF_SIZE, F(quota_bytes), "1G", 1 * MIB, 1024LL * 1024 * MIB,
 	  "Most bytes of processed images one account may store." },
+	{ "media", "backend", CONF_STR, F(media_backend), "local", 0, 0,
+	  "local keeps images under root, served by nginx as url; s3 keeps them in the bucket of [s3], served from its public_url." },
+
+	{ "s3", "endpoint", CONF_STR, F(s3_endpoint), "", 0, 0,
+	  "backend = s3: the S3-compatible server, http(s)://host[:port] (https://s3.eu-west-1.amazonaws.com, http://127.0.0.1:9000 for MinIO)." },
+	{ "s3", "region", CONF_STR, F(s3_region), "us-east-1", 0, 0,
+	  "Region the requests are signed for (MinIO and most others accept us-east-1)." },
+	{ "s3", "bucket", CONF_STR, F(s3_bucket), "", 0, 0, "Bucket holding the images and the staging uploads." },
+	{ "s3", "path_style", CONF_INT, F(s3_path_style), "1", 0, 1,
+	  "1: endpoint/bucket/key (MinIO, most self-hosted servers); 0: virtual-host style, bucket.endpoint/key (AWS)." },
+	{ "s3", "access_key", CONF_STR, F(s3_access_key), "", 0, 0,
+	  "Access key id; empty takes AWS_ACCESS_KEY_ID from the environment (or set BEAUBELLE_S3_ACCESS_KEY)." },
+	{ "s3", "secret_key", CONF_STR, F(s3_secret_key), "", 0, 0,
+	  "Secret key; empty takes AWS_SECRET_ACCESS_KEY from the environment (or set BEAUBELLE_S3_SECRET_KEY)." },
+	{ "s3", "public_url", CONF_STR, F(s3_public_url), "", 0, 0,
+	  "Base URL browsers load images from: the bucket's own URL or a CDN in front of it; empty means the bucket URL." },
+	{ "s3", "timeout", CONF_DURATION, F(s3_timeout), "10s", 1, 600,
+	  "Longest one request to the bucket may take, per attempt (connecting gets at most 3 seconds of it)." },
+	{ "s3", "retries", CONF_INT, F(s3_retries), "2", 0, 10,
+	  "Attempts after the first on a connection error, a timeout or a 5xx answer, with backoff." },
+	{ "s3", "presign_expiry", CONF_DURATION, F(s3_presign_expiry), "5m", 10, 3600,
+	  "How long a presigned direct-upload URL handed to a browser stays valid." },
 
 	{ "limits", "max_body_bytes", CONF_SIZE, F(max_body_bytes), "64K", 1 * KIB, 64 * MIB,
 	  "Largest request body that is not a file upload." },
@@ -657,6 +679,16 @@ int conf_validate(struct conf *c, struct buf *err)
 	if (strcmp(c->moderation_mode, "remote") == 0 && strncmp(c->mod_remote_url, "http://", 7) != 0 &&
 	    strncmp(c->mod_remote_url, "https://", 8) != 0) {
 		buf_printf(err, "[moderation] mode = remote needs remote_url, an http:// or https:// URL");
+		return -1;
+	}
+	if (strcmp(c->media_backend, "local") != 0 && strcmp(c->media_backend, "s3") != 0) {
+		buf_printf(err, "[media] backend must be local or s3");
+		return -1;
+	}
+	if (strcmp(c->media_backend, "s3") == 0 &&
+	    ((strncmp(c->s3_endpoint, "http://", 7) != 0 && strncmp(c->s3_endpoint, "https://", 8) != 0) ||
+	     !c->s3_bucket[0] || strpbrk(c->s3_bucket, "/?# "))) {
+		buf_printf(err, "[media] backend = s3 needs [s3] endpoint (an http:// or https:// URL) and bucket");
 		return -1;
 	}
 	if (!c->listen[0]) {

@@ -62,6 +62,18 @@ struct conf {
 	char *media_url;
 	char *tmp_dir;
 	size_t quota_bytes;
+	char *media_backend;     /* "local" or "s3" */
+	/* [s3] (media backend = s3) */
+	char *s3_endpoint;       /* http(s)://host[:port], no path */
+	char *s3_region;
+	char *s3_bucket;
+	int s3_path_style;
+	char *s3_access_key;
+	char *s3_secret_key;
+	char *s3_public_url;     /* where browsers fetch objects: bucket URL or a CDN */
+	int s3_timeout;          /* seconds, per attempt */
+	int s3_retries;
+	int s3_presign_expiry;   /* seconds a presigned upload URL stays valid */
 	/* [limits] */
 	size_t max_body_bytes;
 	size_t max_upload_bytes;

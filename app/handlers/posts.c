@@ -10,6 +10,7 @@
 #include "handlers/uploads.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "media/storage.h"
 #include "handlers/feeds.h"
 #include "store/attachments.h"
 #include "store/blocks.h"
@@ -60,6 +61,8 @@ static int posts_render_compose(struct request *r, int status, struct form *f, c
 	json_object_object_add(m, "nav", json_object_new_object());
 	json_object_object_add(json_object_object_get(m, "nav"), "new", json_object_new_boolean(1));
 	json_object_object_add(m, "idempotency_key", json_object_new_string(key ? key : posts_new_key(r)));
+	if (storage_is_s3(r->app->media))
+		json_object_object_add(m, "direct_upload", json_object_new_boolean(1));
 	if (f)
 		form_to_model(f, m);
 	return page_render(r, status, "pages/new", m);
@@ -110,7 +113,7 @@ int posts_create_form(struct request *r)
 	struct img_result img;
 	struct post_new p;
 	struct posts_tags tags = { .n = 0 };
-	const char *caption, *alt, *key, *message = NULL;
+	const char *caption, *alt, *key, *staged, *message = NULL;
 	unsigned long long id = 0;
 	bool existed = false;
 	struct form f;
@@ -129,11 +132,31 @@ int posts_create_form(struct request *r)
 	if (key[0] && !posts_key_valid(key))
 		key = "";
 	file = uploads_file(r, "image");
+	/* A direct upload: the browser put the file in the bucket already. */
+	staged = form_text(&f, "staged", STORAGE_STAGING_KEY_MAX, false);
+	if (file)
+		staged = "";
+	/* The same form sent again after its staged file was posted (and
+	 * deleted): the first submission made the post. */
+	if (staged[0] && key[0] && posts_by_key(r->app->db, r->user->id, key, &id) == DB_OK) {
+		uploads_staged_forget(r, staged);
+		return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
+	}
+	if (staged[0] && !f.failed) {
+		rc = uploads_staged(r, staged, &file, &message);
+		if (rc) {
+			form_fail(&f, "image", message);
+			return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
+		}
+	}
 	if (!file)
 		form_fail(&f, "image", N_("Choose an image to post."));
 	if (f.failed)
 		return posts_render_compose(r, 422, &f, key[0] ? key : NULL);
 	rc = uploads_image(r, file, &img, &message);
+	/* Processed or refused, the staging copy has served its purpose. */
+	if (staged[0])
+		uploads_staged_forget(r, staged);
 	if (rc) {
 		form_fail(&f, "image", message);
 		return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
@@ -300,7 +323,7 @@ int posts_delete_form(struct request *r)
 			posts_enqueue(r, "moderated", arena_printf(r->arena, "%llu:removed", p.id));
 		}
 		if (rc == DB_OK && attach_hash_shared(r->app->db, p.media.sha256, p.media.id) == 0 &&
-		    media_store_remove(r->app->conf->media_root, p.media.sha256) != 0)
+		    storage_remove(r->app->media, p.media.sha256) != 0)
 			log_warn("event=media_remove_failed post_id=%llu", p.id);
 	} else {
 		return 403;

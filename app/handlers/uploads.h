@@ -23,4 +23,25 @@ unsigned long long uploads_bytes(const struct img_result *res);
 /* Delete the files of hash unless a row still uses them. */
 void uploads_forget(struct request *r, const char *hash);
 
+/*
+ * POST /new/presign (s3 backend; 404 otherwise): form fields size and
+ * type of the file the person chose. Answers JSON {url, key, method,
+ * headers, expires_in}: a presigned PUT valid [s3] presign_expiry
+ * seconds for exactly size bytes of type to a fresh staging key of this
+ * user, after the same size, rate and quota checks as an upload; or
+ * {"error"} with 400, 413, 415, 422 or 429.
+ */
+int uploads_presign(struct request *r);
+/*
+ * The staged upload key (see uploads_presign) fetched into a temp file
+ * that lives as long as the request, as *out, with its size and SHA-256
+ * as the multipart parser would give them. Refuses a key that is not a
+ * staging key of this user (422). Returns 0, or the HTTP status with
+ * *message (413 too large, 422 not there, 503 store unreachable).
+ */
+int uploads_staged(struct request *r, const char *key, struct multipart_file **out,
+		   const char **message);
+/* Delete the staging object key (once processed, kept or refused). */
+void uploads_staged_forget(struct request *r, const char *key);
+
 #endif

@@ -4,9 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/httpc.h"
 #include "core/banned.h"
-
-#define HTTP_CALL_CONNECT_MS 3000L
 
 struct http_sink {
 	struct buf *body;
@@ -73,15 +72,9 @@ int http_call_run(const struct http_call *call, struct http_answer *answer, stru
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_PROXY, "");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, call->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 call->connect_timeout_ms ? call->connect_timeout_ms :
-			 call->timeout_ms < HTTP_CALL_CONNECT_MS ? call->timeout_ms : HTTP_CALL_CONNECT_MS);
+	httpc_limits(h, call->timeout_ms, msg, "BeauBelle");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_call_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "BeauBelle");
 	if (call->content_type) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, call->body ? call->body : "");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)call->body_len);

@@ -2,8 +2,9 @@
 #define BB_HTTP_CLIENT_H
 /*
  * One outgoing HTTP request through libcurl, for the services BeauBelle
- * calls (identity providers): http and https only, no redirects followed,
- * no proxy from the environment, bounded time and answer size.
+ * calls once per request (identity providers): http and https only, no
+ * redirects followed, no proxy from the environment, the time limits of
+ * core/httpc.h, a bounded answer. No retries: a person is waiting.
  */
 #include <stddef.h>
 
@@ -19,8 +20,7 @@ struct http_call {
 	const char *user, *password;
 	const char *bearer; /* "Authorization: Bearer <bearer>" when set */
 	const char *accept;
-	long timeout_ms;         /* whole request */
-	long connect_timeout_ms; /* 0: min(timeout, 3 s) */
+	long timeout_ms;         /* whole request; connecting gets at most HTTPC_CONNECT_MS of it */
 	size_t max_response;     /* bigger answers fail */
 };
 

@@ -74,14 +74,33 @@ const char *response_reason(int status)
  * allows only our own scripts and styles: no inline script, so an
  * escaping bug elsewhere still cannot run injected code.
  */
-#define RESPONSE_CSP_BEFORE_FORMS                                                    \
-	"default-src 'self'; img-src 'self' data: blob:; media-src 'self'; "           \
-	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; " \
-	"form-action 'self'"
-#define RESPONSE_CSP_AFTER_FORMS "; frame-ancestors 'none'"
+#define RESPONSE_CSP_FMT                                                                  \
+	"default-src 'self'; img-src 'self' data: blob:%s%s; media-src 'self'; "           \
+	"style-src 'self'; script-src 'self'; connect-src 'self'%s%s; object-src 'none'; " \
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* Set once at start-up (response_csp_allow), before workers fork. */
+static char response_csp[2048];
+
+void response_csp_allow(const char *img_origin, const char *connect_origin)
+{
+	int n = snprintf(response_csp, sizeof(response_csp), RESPONSE_CSP_FMT,
+			 img_origin ? " " : "", img_origin ? img_origin : "",
+			 connect_origin ? " " : "", connect_origin ? connect_origin : "");
+
+	if (n < 0 || (size_t)n >= sizeof(response_csp))
+		response_csp[0] = '\0';
+}
+
+const char *response_csp_value(void)
+{
+	if (!response_csp[0])
+		response_csp_allow(NULL, NULL);
+	return response_csp;
+}
 
 static const struct response_header response_defaults[] = {
-	{ "Content-Security-Policy", RESPONSE_CSP_BEFORE_FORMS RESPONSE_CSP_AFTER_FORMS },
+	{ "Content-Security-Policy", NULL /* response_csp_value() */ },
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "Referrer-Policy", "strict-origin-when-cross-origin" },
 	{ "X-Frame-Options", "DENY" },
@@ -91,9 +110,12 @@ static const struct response_header response_defaults[] = {
 
 char *response_csp_with_form_targets(struct arena *a, const char *sources)
 {
-	if (strpbrk(sources, ";,'\r\n"))
+	const char *csp = response_csp_value(), *fa = strstr(csp, "form-action 'self'");
+
+	if (!fa || strpbrk(sources, ";,'\r\n"))
 		return NULL;
-	return arena_printf(a, "%s %s%s", RESPONSE_CSP_BEFORE_FORMS, sources, RESPONSE_CSP_AFTER_FORMS);
+	fa += strlen("form-action 'self'");
+	return arena_printf(a, "%.*s %s%s", (int)(fa - csp), csp, sources, fa);
 }
 
 /* libfcgi's own printf lacks some conversions (%zu); format with libc. */
@@ -118,7 +140,8 @@ int response_send(struct response *res, FCGX_Stream *out, bool secure)
 	for (size_t i = 0; i < sizeof(response_defaults) / sizeof(response_defaults[0]); i++)
 		if (!response_header_get(res, response_defaults[i].name))
 			response_printf(out, "%s: %s\r\n", response_defaults[i].name,
-				     response_defaults[i].value);
+				     response_defaults[i].value ? response_defaults[i].value
+								: response_csp_value());
 	if (secure && !response_header_get(res, "Strict-Transport-Security"))
 		FCGX_PutS("Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n", out);
 	if (!response_header_get(res, "Cache-Control"))

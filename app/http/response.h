@@ -47,5 +47,14 @@ const char *response_reason(int status);
 char *response_csp_with_form_targets(struct arena *a, const char *sources);
 /* Write the whole response to the FastCGI stream. secure adds HSTS. */
 int response_send(struct response *res, FCGX_Stream *out, bool secure);
+/*
+ * Widen the default Content-Security-Policy for media kept elsewhere:
+ * img_origin is added to img-src (where images load from) and
+ * connect_origin to connect-src (where direct uploads go); either may be
+ * NULL. Call once at start-up, before workers fork.
+ */
+void response_csp_allow(const char *img_origin, const char *connect_origin);
+/* The default Content-Security-Policy in force. */
+const char *response_csp_value(void);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -12,7 +13,7 @@
 #include "i18n/i18n.h"
 #include "jobs/kinds.h"
 #include "jobs/notify.h"
-#include "media/store.h"
+#include "media/storage.h"
 #include "moderation/moderate.h"
 #include "moderation/policy.h"
 #include "store/jobs_store.h"
@@ -122,7 +123,8 @@ int job_moderate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	struct mod_result result;
 	struct buf err = BUF_INIT;
 	const char *state;
-	char path[1024], *scores;
+	char path[4096], *scores;
+	bool temp = false;
 	bool changed = false;
 	struct post p;
 	int rc;
@@ -144,11 +146,16 @@ int job_moderate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 		buf_puts(why, "the moderation models are not loaded (moderation mode is off in this worker)");
 		return JOB_RETRY;
 	}
-	if (media_store_path(app->conf->media_root, p.media.sha256, "orig", path, sizeof(path)) != 0) {
-		buf_puts(why, "bad media hash");
-		return JOB_FAILED;
+	if (storage_open_file(app->media, p.media.sha256, "orig", app->conf->tmp_dir, path, sizeof(path),
+			      &temp, &err) != 0) {
+		/* A store that is down (or a bad hash, which cannot be: the row is ours) */
+		buf_printf(why, "cannot read the image: %s", err.ptr ? err.ptr : "");
+		buf_release(&err);
+		return JOB_RETRY;
 	}
 	rc = mod_analyze_file(app->mod, path, &result, &err);
+	if (temp)
+		unlink(path);
 	/* A remote server down or confused is no verdict: try again later. */
 	if (rc == MOD_EINTERNAL || rc == MOD_EREMOTE) {
 		buf_printf(why, "analysis failed: %s", err.ptr ? err.ptr : "");

@@ -32,6 +32,7 @@
 #include "core/log.h"
 #include "i18n/i18n.h"
 #include "media/image.h"
+#include "media/storage.h"
 
 #include "core/banned.h"
 
@@ -508,26 +509,27 @@ static int img_encode_all(VipsSource *src, const char *path, int frames, struct 
 }
 
 /*
- * Step 6. When a variant cannot be written, the ones written before it
- * are removed again, unless this hash was stored before (another post
- * uses the same image), whose files must stay.
+ * Step 6. The variants are written smallest first and orig last, so a
+ * stored orig means the whole set is there (storage_has() on orig is
+ * how the next upload of the same image tells). When a variant cannot
+ * be written, the ones written before it are removed again, unless this
+ * hash was stored before (another post uses the same image), whose
+ * files must stay. A store that cannot even say whether orig is there
+ * is down: nothing is written.
  */
-static int img_store_all(const char *root, struct img_result *r, const struct img_encoded *e)
+static int img_store_all(const struct storage *st, struct img_result *r, const struct img_encoded *e)
 {
-	char orig[4096];
-	struct stat st;
-	bool existed;
+	int existed = storage_has(st, r->hash, "orig");
 
-	if (media_store_path(root, r->hash, "orig", orig, sizeof(orig)) != 0)
-		return IMG_EINTERNAL;
-	existed = stat(orig, &st) == 0;
-	for (int i = 0; i < IMG_NVARIANTS; i++) {
-		if (media_store_put(root, r->hash, img_variant_names[i], e->buf[i], e->len[i]) == 0)
+	if (existed < 0) {
+		log_error("event=media_store_failed hash=%s error=\"the media store cannot be reached\"", r->hash);
+		return IMG_EIO;
+	}
+	for (int i = IMG_NVARIANTS - 1; i >= 0; i--) {
+		if (storage_put(st, r->hash, img_variant_names[i], e->buf[i], e->len[i]) == 0)
 			continue;
-		log_error("event=media_store_failed variant=%s hash=%s error=\"%s\"",
-			  img_variant_names[i], r->hash, strerror(errno));
 		if (!existed)
-			media_store_remove(root, r->hash);
+			storage_remove(st, r->hash);
 		return IMG_EIO;
 	}
 	return IMG_OK;
@@ -686,7 +688,7 @@ static int img_check_file(int fd, const struct img_limits *lim, enum img_format 
 	return img_check_whole(fd, (size_t)st.st_size, *format);
 }
 
-int img_process(const char *path, const unsigned char sha256[32], const char *media_root,
+int img_process(const char *path, const unsigned char sha256[32], const struct storage *st,
 		const struct img_limits *limits, struct img_result *out)
 {
 	struct img_limits lim = { IMG_MAX_FILE_BYTES, IMG_MAX_PIXELS, IMG_MAX_FRAME_PIXELS,
@@ -698,7 +700,7 @@ int img_process(const char *path, const unsigned char sha256[32], const char *me
 
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
-	if (img_state <= 0 || !path || !sha256 || !media_root)
+	if (img_state <= 0 || !path || !sha256 || !st)
 		return IMG_EINTERNAL;
 	if (limits) {
 		lim.max_file_bytes = limits->max_file_bytes ? limits->max_file_bytes : lim.max_file_bytes;
@@ -728,7 +730,7 @@ int img_process(const char *path, const unsigned char sha256[32], const char *me
 	rc = img_encode_all(src, path, r.frames, &enc, &r);
 	if (rc != IMG_OK)
 		goto out;
-	rc = img_store_all(media_root, &r, &enc);
+	rc = img_store_all(st, &r, &enc);
 	if (rc == IMG_OK)
 		*out = r;
 out:

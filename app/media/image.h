@@ -27,6 +27,8 @@
 #include "media/blurhash.h"
 #include "media/store.h"
 
+struct storage;
+
 enum img_format {
 	IMG_FORMAT_NONE = 0,
 	IMG_FORMAT_JPEG,
@@ -108,16 +110,16 @@ enum img_format img_sniff(const void *head, size_t len);
 const char *img_format_name(enum img_format f);
 
 /*
- * Turn the upload at path into the stored variants under media_root.
+ * Turn the upload at path into the stored variants in st (media/storage.h).
  * sha256 is the digest of the file's bytes, as the multipart parser
  * computed it while streaming; it names the stored files. lim may be
  * NULL for the defaults. On IMG_OK, *out describes what was stored. On
- * an error nothing new is left under media_root (files of an earlier
+ * an error nothing new is left in st (files of an earlier
  * successful store of the same hash are kept), and *out is zeroed.
  * The upload itself is neither moved nor deleted: it belongs to the
  * caller.
  */
-int img_process(const char *path, const unsigned char sha256[32], const char *media_root,
+int img_process(const char *path, const unsigned char sha256[32], const struct storage *st,
 		const struct img_limits *lim, struct img_result *out);
 
 /* An English sentence for a person, marked with N_() for translation. */

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "media/image.h"
+#include "media/storage.h"
 #include "media/image_cmd.h"
 
 #include "core/banned.h"
@@ -121,6 +122,7 @@ int image_cmd(int argc, char **argv)
 	const char *root = NULL;
 	char **files = calloc((size_t)argc + 1, sizeof(*files));
 	int nfiles, status = 0;
+	struct storage *st;
 
 	if (!files || image_cmd_args(argc, argv, files, &nfiles, &root) != 0) {
 		fputs(image_usage, stderr);
@@ -145,6 +147,11 @@ int image_cmd(int argc, char **argv)
 		root = tmpl;
 		fprintf(stderr, "beaubelle image: media root %s\n", root);
 	}
+	st = storage_local(root, "/media");
+	if (!st) {
+		free(files);
+		return 1;
+	}
 	for (int i = 0; i < nfiles; i++) {
 		struct img_result r;
 		unsigned char sha[32];
@@ -153,7 +160,7 @@ int image_cmd(int argc, char **argv)
 		int rc;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = image_cmd_hash(files[i], sha) == 0 ? img_process(files[i], sha, root, NULL, &r)
+		rc = image_cmd_hash(files[i], sha) == 0 ? img_process(files[i], sha, st, NULL, &r)
 							: IMG_EIO;
 		o = image_cmd_json(files[i], rc, &r, image_cmd_ms_since(&t0));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -163,6 +170,7 @@ int image_cmd(int argc, char **argv)
 			status = 1;
 	}
 	fflush(stdout);
+	storage_free(st);
 	free(files);
 	return status;
 }

@@ -13,14 +13,12 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "core/httpc.h"
 #include "moderation/remote.h"
 
 #include "core/banned.h"
 
 #define MOD_REMOTE_MAX_COUNT ((size_t)1 << 26)
-#define MOD_REMOTE_CONNECT_MS 3000L
-#define MOD_REMOTE_BACKOFF_MS 200L
-#define MOD_REMOTE_BACKOFF_MAX_MS 2000L
 /* Nested "data" arrays deeper than this are refused (json-c's own
  * limit on nesting is 32). */
 #define MOD_REMOTE_MAX_NEST 8
@@ -43,10 +41,8 @@ int mod_remote_new(const char *url, int timeout_s, int retries, struct mod_remot
 		return -1;
 	}
 	/* at start-up, before any thread: curl_global_init is not thread-safe */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		buf_puts(err, "libcurl failed to start");
+	if (httpc_global_init(err) < 0)
 		return -1;
-	}
 	r = calloc(1, sizeof(*r));
 	if (!r || !(r->url = strdup(url))) {
 		free(r);
@@ -289,43 +285,6 @@ static size_t mod_remote_write(char *p, size_t size, size_t nmemb, void *userdat
 	return buf_append(&s->body, p, n) < 0 ? 0 : n;
 }
 
-/* Up to max bytes of what a server said, printable ASCII only: it goes
- * to logs and to the job's reason. */
-static void mod_remote_quote(struct buf *err, const struct buf *body, size_t max)
-{
-	for (size_t i = 0; i < body->len && i < max; i++) {
-		unsigned char ch = (unsigned char)body->ptr[i];
-
-		buf_putc(err, ch >= 0x20 && ch < 0x7f && ch != '"' ? (char)ch : '?');
-	}
-}
-
-/* A transport error worth another attempt: the server may be back. */
-static int mod_remote_transient(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_GOT_NOTHING:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static void mod_remote_sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&t, &t) != 0)
-		;
-}
-
 /*
  * One attempt: POST body to url. Returns MOD_REMOTE_OK with the answer
  * in sink, MOD_REMOTE_EFAIL (worth retrying) or MOD_REMOTE_EANSWER, the
@@ -357,23 +316,18 @@ static int mod_remote_post(const struct mod_remote *r, const char *url, const st
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->ptr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 r->timeout_ms < MOD_REMOTE_CONNECT_MS ? r->timeout_ms : MOD_REMOTE_CONNECT_MS);
+	httpc_limits(h, r->timeout_ms, msg, "BeauBelle-moderation");
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mod_remote_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "BeauBelle-moderation");
 	c = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (c != CURLE_OK) {
 		buf_printf(err, "%s: %s", url, sink->too_big ? "the answer is too large" :
 						  msg[0] ? msg : curl_easy_strerror(c));
-		rc = mod_remote_transient(c) ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
+		rc = httpc_transient(c) ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
 	} else if (status != 200) {
 		buf_printf(err, "%s: HTTP %ld: ", url, status);
-		mod_remote_quote(err, &sink->body, 200);
+		httpc_quote(err, sink->body.ptr, sink->body.len, 200);
 		rc = status >= 500 ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
 	} else {
 		rc = MOD_REMOTE_OK;
@@ -389,7 +343,7 @@ int mod_remote_infer(const struct mod_remote *r, const char *model,
 {
 	struct buf url = BUF_INIT, body = BUF_INIT, why = BUF_INIT;
 	struct mod_remote_sink sink = { BUF_INIT, 0 };
-	long backoff = MOD_REMOTE_BACKOFF_MS;
+	long backoff = HTTPC_BACKOFF_MS;
 	int rc = MOD_REMOTE_ENOMEM;
 
 	if (buf_printf(&url, "%s/v2/models/%s/infer", r->url, model) < 0 ||
@@ -404,8 +358,7 @@ int mod_remote_infer(const struct mod_remote *r, const char *model,
 		rc = mod_remote_post(r, url.ptr, &body, &sink, &why);
 		if (rc != MOD_REMOTE_EFAIL || attempt >= r->retries)
 			break;
-		mod_remote_sleep_ms(backoff);
-		backoff = backoff * 2 > MOD_REMOTE_BACKOFF_MAX_MS ? MOD_REMOTE_BACKOFF_MAX_MS : backoff * 2;
+		backoff = httpc_backoff(backoff);
 	}
 	if (rc == MOD_REMOTE_OK) {
 		rc = mod_remote_parse(sink.body.ptr ? sink.body.ptr : "", sink.body.len, out, nout,

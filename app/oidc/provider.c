@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/conf.h"
 #include "core/log.h"
+#include "core/httpc.h"
 #include "http/client.h"
 #include "core/banned.h"
 
@@ -238,6 +239,11 @@ done:
 
 void oidc_set_discover(struct oidc_set *s)
 {
+	struct buf err = BUF_INIT;
+
+	if (s && s->n && httpc_global_init(&err) < 0)
+		log_error("event=oidc_discovery_failed error=\"%s\"", err.ptr ? err.ptr : "");
+	buf_release(&err);
 	for (int i = 0; s && i < s->n; i++) {
 		struct oidc_provider *p = &s->providers[i];
 

@@ -44,6 +44,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/password.h"
+#include "media/storage.h"
 #include "media/image.h"
 #include "store/rds.h"
 #include "store/seed_store.h"
@@ -182,6 +183,7 @@ struct seed_repost {
 struct seed_world {
 	const struct seed_opts *o;
 	const struct conf *conf;
+	struct storage *store; /* while the images are loaded */
 	long long now_ms;
 	double t0, last_progress;
 	struct arena *text; /* names, bios, captions: live until the end */
@@ -573,7 +575,7 @@ static void seed_add_image(struct seed_world *w, const char *dir, const char *na
 
 	if (w->nimages >= SEED_MAX_IMAGES || (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return;
-	if (seed_hash_file(path, sha) != 0 || img_process(path, sha, w->conf->media_root, NULL, res) != IMG_OK)
+	if (seed_hash_file(path, sha) != 0 || img_process(path, sha, w->store, NULL, res) != IMG_OK)
 		return;
 	m->sha256 = res->hash;
 	m->format = img_format_name(res->format);
@@ -643,14 +645,22 @@ static int seed_load_images(struct seed_world *w)
 	const char *dir = w->o->images;
 	struct stat st;
 
+	struct buf err = BUF_INIT;
+	int rc = -1;
+
 	if (img_init("beaubelle") != 0) {
 		fputs("beaubelle seed: the image pipeline (libvips) cannot start\n", stderr);
+		return -1;
+	}
+	if (storage_open(w->conf, &w->store, &err) != 0) {
+		fprintf(stderr, "beaubelle seed: %s\n", err.ptr ? err.ptr : "cannot open the media store");
+		buf_release(&err);
 		return -1;
 	}
 	if (dir) {
 		if (seed_add_dir(w, dir) != 0) {
 			fprintf(stderr, "beaubelle seed: cannot read %s: %s\n", dir, strerror(errno));
-			return -1;
+			goto out;
 		}
 	} else {
 		/* Relative to where it runs (a checkout), else to the tree it
@@ -661,10 +671,14 @@ static int seed_load_images(struct seed_world *w)
 	}
 	if (w->nimages == 0) {
 		fprintf(stderr, "beaubelle seed: no image in %s that the pipeline accepts\n", dir);
-		return -1;
+		goto out;
 	}
-	printf("seed: %zu images from %s stored under %s\n", w->nimages, dir, w->conf->media_root);
-	return 0;
+	printf("seed: %zu images from %s stored in %s\n", w->nimages, dir, storage_describe(w->store));
+	rc = 0;
+out:
+	storage_free(w->store);
+	w->store = NULL;
+	return rc;
 }
 
 /* --- users */

@@ -108,9 +108,8 @@ int posts_by_user(struct db *db, struct arena *a, unsigned long long user_id, bo
 	return DB_OK;
 }
 
-/* The post this user already made with key, if any. */
-static int posts_by_key(struct db *db, unsigned long long user_id, const char *key,
-			unsigned long long *id)
+int posts_by_key(struct db *db, unsigned long long user_id, const char *key,
+		 unsigned long long *id)
 {
 	struct arena *a = arena_new(1024);
 	struct db_rows rows;

@@ -57,6 +57,10 @@ struct post_new {
 	unsigned long long media_id; /* an upload made before the post (the API), or 0 for the fields above */
 };
 
+/* The post this user already made with idempotency key, if any:
+ * DB_OK with *id, POSTS_NOT_FOUND, or a DB error. */
+int posts_by_key(struct db *db, unsigned long long user_id, const char *key,
+		 unsigned long long *id);
 /* DB_OK with *id; when idempotency_key was used before by this user,
  * DB_OK with *id of that post and *existed set (checked first, so a
  * retry finds its post even though its upload is now attached).

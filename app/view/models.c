@@ -9,6 +9,7 @@
 #include "core/conf.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "media/storage.h"
 #include "store/posts.h"
 #include "store/users.h"
 #include "view/page.h"
@@ -18,8 +19,10 @@
 
 const char *model_media_url(struct request *r, const char *hash, const char *variant)
 {
-	return arena_printf(r->arena, "%s/%.2s/%.2s/%s-%s.webp", r->app->conf->media_url, hash, hash + 2,
-			    hash, variant);
+	/* The one place image URLs are made: the backend says where from. */
+	const char *base = r->app->media ? storage_url_base(r->app->media) : r->app->conf->media_url;
+
+	return arena_printf(r->arena, "%s/%.2s/%.2s/%s-%s.webp", base, hash, hash + 2, hash, variant);
 }
 
 static void model_str(struct json_object *o, const char *key, const char *value)

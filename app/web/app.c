@@ -9,6 +9,9 @@
 #include "core/log.h"
 #include "i18n/i18n.h"
 #include "media/image.h"
+#include "media/s3.h"
+#include "media/storage.h"
+#include "http/response.h"
 #include "moderation/moderate.h"
 #include "oidc/provider.h"
 #include "store/db.h"
@@ -17,6 +20,35 @@
 #include "web/assets.h"
 #include "view/tpl.h"
 #include "core/banned.h"
+
+/* The origin (scheme://host[:port]) of an absolute URL into out; "" for a path. */
+static void app_origin(const char *url, char *out, size_t outlen)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	out[0] = '\0';
+	if (!host || strpbrk(url, " ;,'\""))
+		return;
+	n = (size_t)(host + 3 - url) + strcspn(host + 3, "/?#");
+	if (n < outlen)
+		snprintf(out, outlen, "%.*s", (int)n, url);
+}
+
+/* With images in a bucket, pages load them from its public URL and the
+ * compose page uploads to its endpoint: the CSP must allow both. */
+static void app_media_csp(const struct storage *st)
+{
+	char img[512], up[512];
+
+	if (!storage_is_s3(st)) {
+		response_csp_allow(NULL, NULL); /* a reload back to local narrows it again */
+		return;
+	}
+	app_origin(storage_url_base(st), img, sizeof(img));
+	app_origin(s3_upload_origin(storage_s3(st)), up, sizeof(up));
+	response_csp_allow(img[0] ? img : NULL, up[0] ? up : NULL);
+}
 
 int app_load(struct app *app, struct conf *conf, struct buf *err)
 {
@@ -51,6 +83,10 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 		buf_puts(err, "out of memory");
 		return -1;
 	}
+	/* Before fork and before any thread: the s3 backend starts libcurl. */
+	if (storage_open(conf, &app->media, err) < 0)
+		return -1;
+	app_media_csp(app->media);
 	app->migrations_latest = migrate_latest(conf->migrations_dir);
 	if (app->migrations_latest < 0) {
 		buf_printf(err, "%s: cannot read the migrations folder", conf->migrations_dir);
@@ -86,6 +122,7 @@ void app_release(struct app *app)
 	pw_policy_free(app->pw);
 	oidc_set_free(app->oidc);
 	mod_engine_free(app->mod);
+	storage_free(app->media);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

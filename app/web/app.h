@@ -11,6 +11,7 @@ struct i18n_set;
 struct pw_policy;
 struct mod_engine;
 struct oidc_set;
+struct storage;
 struct rds;
 struct tpl_set;
 
@@ -21,6 +22,7 @@ struct app {
 	struct pw_policy *pw;
 	struct mod_engine *mod; /* loaded by the job worker when moderation is builtin or remote */
 	struct oidc_set *oidc;  /* the [oidc.NAME] providers; the pool's master discovers them */
+	struct storage *media;  /* where images are kept: [media] backend */
 	long migrations_latest;
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;

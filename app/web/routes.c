@@ -27,6 +27,7 @@
 #include "handlers/settings.h"
 #include "handlers/social.h"
 #include "handlers/timelines.h"
+#include "handlers/uploads.h"
 #include "core/banned.h"
 
 /* An API route and its CORS preflight (OPTIONS on the same path). */
@@ -70,6 +71,7 @@ const struct route routes[] = {
 	{ "GET", "/@:username", profile_show, 0 },
 	{ "GET", "/new", posts_compose, 0 },
 	{ "POST", "/new", posts_create_form, ROUTE_UPLOAD },
+	{ "POST", "/new/presign", uploads_presign, 0 },
 	{ "GET", "/p/:id", posts_show, 0 },
 	{ "GET", "/p/:id/delete", posts_delete_confirm, 0 },
 	{ "POST", "/p/:id/delete", posts_delete_form, 0 },

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "media/image.h"
+#include "media/storage.h"
 #include "media/store.h"
 
 #include "core/banned.h"
@@ -90,7 +91,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
 	crypto_hash_sha256(sha, data, size);
-	rc = img_process(fuzz_input, sha, fuzz_root, &lim, &r);
+	{
+		struct storage *st = storage_local(fuzz_root, "/media");
+
+		if (!st)
+			abort();
+		rc = img_process(fuzz_input, sha, st, &lim, &r);
+		storage_free(st);
+	}
 	if (rc == IMG_OK) {
 		char path[512];
 		struct stat st;

@@ -41,6 +41,7 @@ function parseResponse(buf) {
     status: parseInt((headers.status || '200').split(' ')[0], 10),
     headers,
     cookies, // every Set-Cookie line (headers keeps the last)
+    headerLines: head.split('\r\n'), // every line, repeated names (Set-Cookie) included
     body: buf.subarray(sep + 4).toString('utf8'),
   };
 }

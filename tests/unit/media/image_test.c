@@ -20,6 +20,7 @@
 #include <vips/vips.h>
 
 #include "media/image.h"
+#include "media/storage.h"
 #include "media/store.h"
 #include "tap.h"
 
@@ -69,9 +70,13 @@ static int process_with(const char *path, const char *media_root, const struct i
 			struct img_result *r)
 {
 	unsigned char sha[32];
+	struct storage *st = storage_local(media_root, "/media");
+	int rc;
 
 	sha_file(path, sha);
-	return img_process(path, sha, media_root, lim, r);
+	rc = img_process(path, sha, st, lim, r);
+	storage_free(st);
+	return rc;
 }
 
 static int process(const char *name, struct img_result *r)
