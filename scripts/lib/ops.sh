@@ -17,9 +17,10 @@ ops_setup() {
   fi
   local v
   mapfile -t v < <("$OPS_BIN" config get mysql.host mysql.port mysql.socket mysql.user mysql.password \
-                     mysql.database media.root --config "$OPS_CONFIG") || ops_die "cannot read $OPS_CONFIG"
+                     mysql.database media.root media.backend --config "$OPS_CONFIG") || ops_die "cannot read $OPS_CONFIG"
   OPS_DB=${v[5]}
   OPS_MEDIA=${v[6]}
+  OPS_MEDIA_BACKEND=${v[7]}
   # The password goes through the environment, never the command line.
   export MYSQL_PWD=${v[4]}
   OPS_MYSQL_ARGS=(--user="${v[3]}")
