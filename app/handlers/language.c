@@ -9,6 +9,7 @@
 #include "i18n/i18n.h"
 #include "view/page.h"
 #include "web/app.h"
+#include "web/auth.h"
 #include "core/banned.h"
 
 int language_set(struct request *r)
@@ -27,9 +28,7 @@ int language_set(struct request *r)
 		return 422;
 	}
 	r->lang = chosen;
-	response_header_add(&r->res, "Set-Cookie",
-			    arena_printf(r->arena, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
-					 chosen, c->secure ? "; Secure" : ""));
+	auth_set_cookie(r, "lang", chosen, 31536000);
 	response_header_add(&r->res, "Location",
 			    arena_printf(r->arena, "%s%.*s", c->base_url,
 					 url_is_local_path(back) ? (int)back.len : 1,

@@ -146,9 +146,7 @@ int settings_profile(struct request *r)
 		return 503;
 	/* The new language applies at once, whatever cookie the browser had. */
 	if (strcmp(language, "ja") == 0 || strcmp(language, "en") == 0)
-		response_header_add(&r->res, "Set-Cookie",
-				    arena_printf(r->arena, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
-						 language, r->app->conf->secure ? "; Secure" : ""));
+		auth_set_cookie(r, "lang", language, 31536000);
 	return settings_redirect(r, "/settings", "profile");
 }
 

@@ -119,6 +119,8 @@ char *response_csp_with_form_targets(struct arena *a, const char *sources)
 }
 
 /* libfcgi's own printf lacks some conversions (%zu); format with libc. */
+static void response_printf(FCGX_Stream *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static void response_printf(FCGX_Stream *out, const char *fmt, ...)
 {
 	char line[4096];

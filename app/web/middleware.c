@@ -30,9 +30,7 @@ void middleware_language(struct request *r)
 	const char *chosen = middleware_lang_choice(http_kv_get(&r->query, "lang"));
 
 	if (chosen) {
-		response_header_add(&r->res, "Set-Cookie",
-				    arena_printf(r->arena, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
-						 chosen, c->secure ? "; Secure" : ""));
+		auth_set_cookie(r, "lang", chosen, 31536000);
 		r->lang = chosen;
 		return;
 	}
