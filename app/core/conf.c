@@ -143,6 +143,10 @@ static const struct conf_key conf_keys[] = {
 	{ "limits", "signup_ip_window", CONF_DURATION, F(signup_ip_window), "30m", 1, 604800,
 	  "Window of signup_ip_limit." },
 
+	{ "limits", "api_token_limit", CONF_INT, F(api_token_limit), "300", 1, 100000000,
+	  "API requests allowed per access token (per user) in 5 minutes, as Mastodon allows." },
+	{ "limits", "api_address_limit", CONF_INT, F(api_address_limit), "1500", 1, 100000000,
+	  "API requests allowed per address without a token in 5 minutes." },
 	{ "limits", "upload_limit", CONF_INT, F(upload_limit), "30", 1, 1000000,
 	  "Image uploads allowed per account per upload_window." },
 	{ "limits", "upload_window", CONF_DURATION, F(upload_window), "30m", 1, 604800,

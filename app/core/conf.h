@@ -86,6 +86,8 @@ struct conf {
 	int login_account_window;
 	int signup_ip_limit;
 	int signup_ip_window;
+	int api_token_limit;
+	int api_address_limit;
 	int upload_limit;
 	int upload_window;
 	/* [security] */

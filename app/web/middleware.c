@@ -48,21 +48,19 @@ void middleware_language(struct request *r)
  * is down the API stays up, unlimited.
  */
 #define MIDDLEWARE_API_WINDOW 300
-#define MIDDLEWARE_API_TOKEN_LIMIT 300
-#define MIDDLEWARE_API_ADDRESS_LIMIT 1500
 
 static int middleware_api_limit(struct request *r)
 {
 	const struct oauth_token *t = NULL;
 	long long count = 0, reset = 0;
-	int limit = MIDDLEWARE_API_ADDRESS_LIMIT;
+	int limit = r->app->conf->api_address_limit;
 	const char *id;
 	time_t when;
 	struct tm tm;
 	char iso[32];
 
 	if (auth_bearer(r, &t) == AUTH_BEARER_OK) {
-		limit = MIDDLEWARE_API_TOKEN_LIMIT;
+		limit = r->app->conf->api_token_limit;
 		id = t->user_id ? arena_printf(r->arena, "user:%llu", t->user_id) : arena_printf(r->arena, "app:%llu", t->app_id);
 	} else {
 		id = arena_printf(r->arena, "ip:%s", r->remote_addr);
