@@ -9,18 +9,15 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "core/buf.h"
 #include "moderation/remote.h"
+#include "net/httpc.h"
 
 #include "core/banned.h"
 
 #define MOD_REMOTE_MAX_COUNT ((size_t)1 << 26)
-#define MOD_REMOTE_CONNECT_MS 3000L
-#define MOD_REMOTE_BACKOFF_MS 200L
-#define MOD_REMOTE_BACKOFF_MAX_MS 2000L
 /* Nested "data" arrays deeper than this are refused (json-c's own
  * limit on nesting is 32). */
 #define MOD_REMOTE_MAX_NEST 8
@@ -43,7 +40,7 @@ int mod_remote_new(const char *url, int timeout_s, int retries, struct mod_remot
 		return -1;
 	}
 	/* at start-up, before any thread: curl_global_init is not thread-safe */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (httpc_global_init() < 0) {
 		buf_puts(err, "libcurl failed to start");
 		return -1;
 	}
@@ -270,126 +267,15 @@ out:
 	return rc;
 }
 
-/* --- HTTP */
-
-struct mod_remote_sink {
-	struct buf body;
-	int too_big;
-};
-
-static size_t mod_remote_write(char *p, size_t size, size_t nmemb, void *userdata)
-{
-	struct mod_remote_sink *s = userdata;
-	size_t n = size * nmemb;
-
-	if (n > MOD_REMOTE_MAX_RESPONSE - s->body.len) {
-		s->too_big = 1;
-		return 0;
-	}
-	return buf_append(&s->body, p, n) < 0 ? 0 : n;
-}
-
-/* Up to max bytes of what a server said, printable ASCII only: it goes
- * to logs and to the job's reason. */
-static void mod_remote_quote(struct buf *err, const struct buf *body, size_t max)
-{
-	for (size_t i = 0; i < body->len && i < max; i++) {
-		unsigned char ch = (unsigned char)body->ptr[i];
-
-		buf_putc(err, ch >= 0x20 && ch < 0x7f && ch != '"' ? (char)ch : '?');
-	}
-}
-
-/* A transport error worth another attempt: the server may be back. */
-static int mod_remote_transient(CURLcode c)
-{
-	switch (c) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_GOT_NOTHING:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static void mod_remote_sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&t, &t) != 0)
-		;
-}
-
-/*
- * One attempt: POST body to url. Returns MOD_REMOTE_OK with the answer
- * in sink, MOD_REMOTE_EFAIL (worth retrying) or MOD_REMOTE_EANSWER, the
- * reason in err.
- */
-static int mod_remote_post(const struct mod_remote *r, const char *url, const struct buf *body,
-			   struct mod_remote_sink *sink, struct buf *err)
-{
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = NULL, *tmp;
-	char msg[CURL_ERROR_SIZE] = "";
-	long status = 0;
-	CURLcode c;
-	int rc = MOD_REMOTE_EFAIL;
-
-	if (!h) {
-		buf_puts(err, "libcurl: cannot make a handle");
-		return MOD_REMOTE_ENOMEM;
-	}
-	tmp = curl_slist_append(hdr, "Content-Type: application/json");
-	hdr = tmp ? curl_slist_append(tmp, "Expect:") : NULL; /* no 100-continue round trip */
-	if (!hdr) {
-		curl_slist_free_all(tmp);
-		curl_easy_cleanup(h);
-		buf_puts(err, "out of memory");
-		return MOD_REMOTE_ENOMEM;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->ptr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 r->timeout_ms < MOD_REMOTE_CONNECT_MS ? r->timeout_ms : MOD_REMOTE_CONNECT_MS);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mod_remote_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "BeauBelle-moderation");
-	c = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (c != CURLE_OK) {
-		buf_printf(err, "%s: %s", url, sink->too_big ? "the answer is too large" :
-						  msg[0] ? msg : curl_easy_strerror(c));
-		rc = mod_remote_transient(c) ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
-	} else if (status != 200) {
-		buf_printf(err, "%s: HTTP %ld: ", url, status);
-		mod_remote_quote(err, &sink->body, 200);
-		rc = status >= 500 ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
-	} else {
-		rc = MOD_REMOTE_OK;
-	}
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
-	return rc;
-}
+/* --- HTTP (net/httpc.c) */
 
 int mod_remote_infer(const struct mod_remote *r, const char *model,
 		     const struct mod_remote_tensor *in, struct mod_remote_tensor *out, int nout,
 		     struct buf *err)
 {
 	struct buf url = BUF_INIT, body = BUF_INIT, why = BUF_INIT;
-	struct mod_remote_sink sink = { BUF_INIT, 0 };
-	long backoff = MOD_REMOTE_BACKOFF_MS;
+	struct httpc_response res = { 0, BUF_INIT, 0 };
+	struct httpc_request req = { 0 };
 	int rc = MOD_REMOTE_ENOMEM;
 
 	if (buf_printf(&url, "%s/v2/models/%s/infer", r->url, model) < 0 ||
@@ -397,23 +283,31 @@ int mod_remote_infer(const struct mod_remote *r, const char *model,
 		buf_puts(err, "out of memory");
 		goto out;
 	}
-	for (int attempt = 0;; attempt++) {
-		buf_clear(&sink.body);
-		buf_clear(&why);
-		sink.too_big = 0;
-		rc = mod_remote_post(r, url.ptr, &body, &sink, &why);
-		if (rc != MOD_REMOTE_EFAIL || attempt >= r->retries)
-			break;
-		mod_remote_sleep_ms(backoff);
-		backoff = backoff * 2 > MOD_REMOTE_BACKOFF_MAX_MS ? MOD_REMOTE_BACKOFF_MAX_MS : backoff * 2;
-	}
-	if (rc == MOD_REMOTE_OK) {
-		rc = mod_remote_parse(sink.body.ptr ? sink.body.ptr : "", sink.body.len, out, nout,
-				      &why);
+	req.method = "POST";
+	req.url = url.ptr;
+	req.content_type = "application/json";
+	req.user_agent = "BeauBelle-moderation";
+	req.body = body.ptr;
+	req.body_len = body.len;
+	req.timeout_ms = r->timeout_ms;
+	req.retries = r->retries;
+	req.max_response = MOD_REMOTE_MAX_RESPONSE;
+	switch (httpc_fetch(&req, &res, &why)) {
+	case HTTPC_OK:
+		rc = mod_remote_parse(res.body.ptr ? res.body.ptr : "", res.body.len, out, nout, &why);
 		if (rc != MOD_REMOTE_OK)
 			buf_printf(err, "%s: ", model);
-	} else if (rc == MOD_REMOTE_EFAIL && r->retries > 0) {
-		buf_printf(err, "after %d attempts: ", r->retries + 1);
+		break;
+	case HTTPC_EDOWN:
+	case HTTPC_ETIMEOUT:
+		rc = MOD_REMOTE_EFAIL;
+		break;
+	case HTTPC_ENOMEM:
+		rc = MOD_REMOTE_ENOMEM;
+		break;
+	default:
+		rc = MOD_REMOTE_EANSWER;
+		break;
 	}
 	if (rc != MOD_REMOTE_OK)
 		buf_puts(err, why.ptr ? why.ptr : "failed");
@@ -421,6 +315,6 @@ out:
 	buf_release(&url);
 	buf_release(&body);
 	buf_release(&why);
-	buf_release(&sink.body);
+	buf_release(&res.body);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "store/rds.h"
 #include "web/assets.h"
 #include "view/tpl.h"
+#include "generation/engine.h"
 #include "core/banned.h"
 
 int app_load(struct app *app, struct conf *conf, struct buf *err)
@@ -79,6 +80,7 @@ void app_release(struct app *app)
 	i18n_set_free(app->i18n);
 	pw_policy_free(app->pw);
 	mod_engine_free(app->mod);
+	gen_engine_free(app->gen);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

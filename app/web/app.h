@@ -10,6 +10,7 @@ struct db;
 struct i18n_set;
 struct pw_policy;
 struct mod_engine;
+struct gen_engine;
 struct rds;
 struct tpl_set;
 
@@ -19,6 +20,7 @@ struct app {
 	struct i18n_set *i18n;
 	struct pw_policy *pw;
 	struct mod_engine *mod; /* loaded by the job worker when moderation is builtin or remote */
+	struct gen_engine *gen; /* the job worker's image generation client, when [generation] url is set */
 	long migrations_latest;
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;
