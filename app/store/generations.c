@@ -40,7 +40,7 @@ static int gens_create_once(struct db *db, const struct gen_new *g, int busy_s, 
 		rc = db_exec(db,
 			     "INSERT INTO generations (user_id, prompt, negative_prompt, style, images, engine, model) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     NULL, id, "ussssiss", g->user_id, g->prompt, g->negative_prompt, g->style,
+			     NULL, id, "usssiss", g->user_id, g->prompt, g->negative_prompt, g->style,
 			     (long long)g->images, g->engine, g->model);
 	arena_free(a);
 	return rc;

@@ -13,7 +13,10 @@
 	"DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s.%f'), "                                     \
 	"u.username, u.display_name, u.avatar_hash, "                                              \
 	"m.id, m.sha256, m.format, m.width, m.height, m.frames, m.feed_width, m.feed_height, "     \
-	"m.thumb_width, m.thumb_height, m.blurhash, m.description"
+	"m.thumb_width, m.thumb_height, m.blurhash, m.description, "                                \
+	"p.provenance, p.ai_engine, p.ai_model, p.ai_prompt"
+static int posts_by_key(struct db *db, unsigned long long user_id, const char *key, unsigned long long *id);
+
 #define POSTS_FROM " FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id"
 
 /* "2026-11-28T12:00:00.123456" -> "2026-11-28T12:00:00.123Z" in place. */
@@ -62,6 +65,10 @@ static void posts_from_row(const struct db_rows *r, size_t i, struct post *p)
 	p->media.thumb_height = posts_int(r, i, c++);
 	p->media.blurhash = db_cell(r, i, c++)->ptr;
 	p->media.description = db_cell(r, i, c++)->ptr;
+	p->provenance = db_cell(r, i, c++)->ptr;
+	p->ai_engine = db_cell(r, i, c++)->ptr;
+	p->ai_model = db_cell(r, i, c++)->ptr;
+	p->ai_prompt = db_cell(r, i, c++)->ptr;
 }
 
 int posts_find(struct db *db, struct arena *a, unsigned long long id, struct post *out)
@@ -106,6 +113,11 @@ int posts_by_user(struct db *db, struct arena *a, unsigned long long user_id, bo
 	for (size_t i = 0; i < rows.nrows; i++)
 		posts_from_row(&rows, i, &(*out)[i]);
 	return DB_OK;
+}
+
+int posts_by_idempotency(struct db *db, unsigned long long user_id, const char *key, unsigned long long *id)
+{
+	return posts_by_key(db, user_id, key, id);
 }
 
 /* The post this user already made with key, if any. */
@@ -192,10 +204,11 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 			     (long long)m->thumb_height, p->media_bytes, m->blurhash, m->description);
 	if (rc == DB_OK)
 		rc = db_exec(db,
-			     "INSERT INTO posts (user_id, media_id, caption, is_sensitive, state, idempotency_key) "
-			     "VALUES (?, ?, ?, ?, ?, ?)",
-			     NULL, id, "uusiss", p->user_id, media_id, p->caption, (long long)p->sensitive,
-			     p->approved ? "approved" : "pending", p->idempotency_key);
+			     "INSERT INTO posts (user_id, media_id, caption, is_sensitive, state, idempotency_key, "
+			     "provenance, ai_engine, ai_model, ai_prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     NULL, id, "uusissssss", p->user_id, media_id, p->caption, (long long)p->sensitive,
+			     p->approved ? "approved" : "pending", p->idempotency_key,
+			     p->provenance ? p->provenance : "unmarked", p->ai_engine, p->ai_model, p->ai_prompt);
 	if (rc == DB_OK)
 		rc = posts_insert_tags(db, p, *id);
 	if (rc == DB_OK && p->approved)
@@ -461,6 +474,29 @@ int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, 
 	rc = db_query(db, a, &rows, limit,
 		      "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
 		      "ORDER BY id DESC LIMIT ?", "uu", max_id, (unsigned long long)limit);
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_recent_ids_ai(struct db *db, struct arena *a, enum posts_ai ai, unsigned long long max_id, size_t limit,
+			unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (ai == POSTS_AI_ALL)
+		return posts_recent_ids(db, a, max_id, limit, ids, n);
+	if (!max_id)
+		max_id = ~0ULL >> 1;
+	if (ai == POSTS_AI_ONLY)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE state = 'approved' AND provenance IN ('uploaded_ai', 'generated') "
+			      "AND id < ? AND repost_of_id IS NULL ORDER BY id DESC LIMIT ?",
+			      "uu", max_id, (unsigned long long)limit);
+	else
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id < ? "
+			      "AND repost_of_id IS NULL AND provenance = 'unmarked' ORDER BY id DESC LIMIT ?",
+			      "uu", max_id, (unsigned long long)limit);
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 

@@ -16,6 +16,7 @@
 #include "api/timelines.h"
 #include "handlers/health.h"
 #include "handlers/deck.h"
+#include "handlers/generate.h"
 #include "handlers/language.h"
 #include "handlers/moderation.h"
 #include "handlers/notifications.h"
@@ -61,6 +62,10 @@ const struct route routes[] = {
 	{ "GET", "/@:username", profile_show, 0 },
 	{ "GET", "/new", posts_compose, 0 },
 	{ "POST", "/new", posts_create_form, ROUTE_UPLOAD },
+	{ "GET", "/new/generate", generate_form, 0 },
+	{ "POST", "/new/generate", generate_create, 0 },
+	{ "GET", "/new/generate/:id", generate_show, 0 },
+	{ "GET", "/new/generate/:id/status", generate_status, 0 },
 	{ "GET", "/p/:id", posts_show, 0 },
 	{ "GET", "/p/:id/delete", posts_delete_confirm, 0 },
 	{ "POST", "/p/:id/delete", posts_delete_form, 0 },
