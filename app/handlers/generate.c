@@ -25,12 +25,22 @@
 #include "core/banned.h"
 
 #define GEN_NEGATIVE_MAX 500 /* characters */
-/* A request pending or running for longer than this no longer blocks
- * a new one (its job was lost, or its worker is down). */
-#define GEN_BUSY_S 600
+/* Added to the longest a job may take with its retries: time in the job
+ * queue behind other jobs. */
+#define GEN_QUEUE_SLACK_S 300
 /* Unposted uploads and results are deleted after a day, a few per request. */
 #define GEN_DRAFT_TTL (24 * 3600)
 #define GEN_DRAFT_SWEEP 20
+
+/*
+ * After how long a request still pending or running is given up: its
+ * job was lost with Redis, or no worker runs. It then no longer blocks a
+ * new request, and shows as failed rather than spinning forever.
+ */
+static int generate_stale_s(const struct conf *c)
+{
+	return c->gen_timeout * (c->gen_retries + 1) + 2 * c->gen_retries + GEN_QUEUE_SLACK_S;
+}
 
 bool generate_enabled(const struct request *r)
 {
@@ -202,7 +212,7 @@ int generate_create(struct request *r)
 	g.engine = generate_engine(r);
 	g.model = c->gen_model;
 	g.daily_quota = c->gen_daily_quota;
-	rc = gens_create(r->app->db, &g, GEN_BUSY_S, &id);
+	rc = gens_create(r->app->db, &g, generate_stale_s(c), &id);
 	if (rc == GENS_QUOTA)
 		return generate_render_form(r, 429, &f,
 					    N_("You have used all of today's generations. You can generate again tomorrow."));
@@ -231,7 +241,15 @@ static int generate_load(struct request *r, unsigned long long id, struct genera
 	rc = gens_find(r->app->db, r->arena, id, g);
 	if (rc == GENS_NOT_FOUND || (rc == DB_OK && g->user_id != r->user->id))
 		return 404;
-	return rc == DB_OK ? 0 : 503;
+	if (rc != DB_OK)
+		return 503;
+	if ((strcmp(g->status, "pending") == 0 || strcmp(g->status, "running") == 0) &&
+	    g->age_s > generate_stale_s(r->app->conf) && gens_fail(r->app->db, id, "lost") == DB_OK) {
+		log_warn("event=generation_lost id=%llu age_s=%lld", id, g->age_s);
+		g->status = "failed";
+		g->error = "lost";
+	}
+	return 0;
 }
 
 static bool generate_waiting(const struct generation *g)

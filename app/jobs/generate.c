@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -33,6 +34,14 @@ static const char *generate_code(int rc)
 	case GEN_EANSWER: return "not_image";
 	default: return "internal";
 	}
+}
+
+static double generate_ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
 /* Delete the files of hashes no row uses (results that were not kept). */
@@ -94,6 +103,7 @@ int job_generate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	bool ok = false;
 	int rc, kept = 0;
 	const char *code = NULL;
+	struct timespec t0;
 
 	if (!id) {
 		buf_puts(why, "bad generation id");
@@ -117,6 +127,7 @@ int job_generate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	prompt.negative = g.negative_prompt;
 	prompt.style = g.style;
 	prompt.n = g.images;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = gen_engine_run(app->gen, &prompt, &imgs, &err);
 	if (rc != GEN_OK) {
 		code = generate_code(rc);
@@ -157,7 +168,8 @@ int job_generate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 		buf_puts(why, "database unavailable");
 		return JOB_RETRY;
 	}
-	log_info("event=generated id=%llu user_id=%llu images=%d ms=%lld", id, g.user_id, kept, g.age_s * 1000);
+	log_info("event=generated id=%llu user_id=%llu images=%d waited_s=%lld ms=%.0f", id, g.user_id, kept, g.age_s,
+		 generate_ms_since(&t0));
 	buf_release(&err);
 	return JOB_DONE;
 fail:

@@ -23,7 +23,7 @@ struct generation {
 	unsigned long long id;
 	unsigned long long user_id;
 	char *status; /* pending, running, done, failed */
-	char *error;  /* NULL, or a code: engine_down, timeout, refused, not_image, internal */
+	char *error;  /* NULL, or a code: engine_down, timeout, refused, not_image, internal, lost */
 	char *prompt;
 	char *negative_prompt;
 	char *style;

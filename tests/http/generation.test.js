@@ -345,6 +345,19 @@ test('the rate limit answers 429; a request still running is shown instead of a 
   assert.equal((await settled(u, first)).status, 'done');
 });
 
+test('a request whose job was lost shows as failed after a while and no longer blocks a new one', { timeout: 60000 }, async () => {
+  const u = await signup('gz');
+  const uid = sql(`SELECT id FROM users WHERE username = '${u.username}'`);
+  sql(`INSERT INTO generations (user_id, status, prompt, engine, model, created_at) VALUES (${uid}, 'running', 'lost portrait', '127.0.0.1', '${MODEL}', NOW(3) - INTERVAL 2 HOUR)`);
+  const lost = Number(sql(`SELECT MAX(id) FROM generations WHERE user_id = ${uid}`));
+  const status = JSON.parse((await get(u, `/new/generate/${lost}/status`)).body);
+  assert.deepEqual(status, { status: 'failed', error: 'lost' });
+  assert.match(text((await get(u, `/new/generate/${lost}`)).body), /could not be made|生成できませんでした/);
+  const next = await generate(u, { prompt: 'a fresh start' });
+  assert.notEqual(next, lost);
+  assert.equal((await settled(u, next)).status, 'done');
+});
+
 test('only the owner sees and posts a generation\'s results', { timeout: 60000 }, async () => {
   const owner = await signup('gw');
   const id = await generate(owner, { prompt: 'portrait that is mine', n: '2' });
