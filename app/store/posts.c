@@ -168,6 +168,9 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 	const struct post_media *m = &p->media;
 	struct arena *a = arena_new(1024);
 	unsigned long long media_id = 0;
+	const char *provenance = p->provenance ? p->provenance : "unmarked";
+	const char *engine = p->ai_engine, *model = p->ai_model, *prompt = p->ai_prompt;
+	struct arena *ma = NULL; /* the draft media row's */
 	struct db_rows rows;
 	int rc;
 
@@ -182,17 +185,27 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 	if (rc == DB_OK && p->media_id) {
 		/* An upload made before its post: the author's, and not shown
 		 * by another post yet. Locked, so two posts cannot take it. */
-		a = arena_new(1024);
-		if (!a)
+		ma = arena_new(1024);
+		if (!ma)
 			return DB_ERR;
-		rc = db_query(db, a, &rows, 1,
-			      "SELECT m.id FROM media m WHERE m.id = ? AND m.owner_id = ? AND m.kind = 'post' "
+		rc = db_query(db, ma, &rows, 1,
+			      "SELECT m.id, g.engine, g.model FROM media m LEFT JOIN generations g ON g.id = m.generation_id "
+			      "WHERE m.id = ? AND m.owner_id = ? AND m.kind = 'post' "
 			      "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id) FOR UPDATE",
 			      "uu", p->media_id, p->user_id);
 		if (rc == DB_OK && rows.nrows == 0)
 			rc = POSTS_MEDIA_UNAVAILABLE;
-		arena_free(a);
 		media_id = p->media_id;
+		/* An image generated here is labelled so whichever way it is
+		 * posted (the API's media_ids too); its prompt only when the
+		 * author chose to share it. */
+		if (rc == DB_OK && db_cell(&rows, 0, 1)->ptr) {
+			if (strcmp(provenance, "generated") != 0)
+				prompt = NULL;
+			provenance = "generated";
+			engine = db_cell(&rows, 0, 1)->ptr;
+			model = db_cell(&rows, 0, 2)->ptr;
+		}
 	} else if (rc == DB_OK)
 		rc = db_exec(db,
 			     "INSERT INTO media (owner_id, sha256, kind, format, width, height, frames, "
@@ -207,8 +220,8 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 			     "INSERT INTO posts (user_id, media_id, caption, is_sensitive, state, idempotency_key, "
 			     "provenance, ai_engine, ai_model, ai_prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			     NULL, id, "uusissssss", p->user_id, media_id, p->caption, (long long)p->sensitive,
-			     p->approved ? "approved" : "pending", p->idempotency_key,
-			     p->provenance ? p->provenance : "unmarked", p->ai_engine, p->ai_model, p->ai_prompt);
+			     p->approved ? "approved" : "pending", p->idempotency_key, provenance, engine, model, prompt);
+	arena_free(ma); /* after the insert: engine and model may point into it */
 	if (rc == DB_OK)
 		rc = posts_insert_tags(db, p, *id);
 	if (rc == DB_OK && p->approved)

@@ -229,6 +229,25 @@ test('the prompt stays private unless the author shares it; an upload can be mar
   assert.doesNotMatch((await get(u, `/p/${p2Id}`)).body, /class="ai-label"/);
 });
 
+test('the API: a generated result posted by media_ids is still labelled; beaubelle_ai_generated marks an upload', { timeout: 60000 }, async () => {
+  const { apiUser, call, postImage, uploadMedia } = require('./lib/api');
+  const u = await apiUser('ga');
+  const id = await generate(u, { prompt: 'a portrait for a mastodon client' });
+  assert.equal((await settled(u, id)).status, 'done');
+  const [mediaId] = resultIds((await get(u, `/new/generate/${id}`)).body);
+  const res = await call('POST', '/api/v1/statuses', { token: u.token, json: { status: 'via the API', media_ids: [mediaId] } });
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body.beaubelle.provenance, { source: 'generated', ai_generated: true, engine: '127.0.0.1', model: MODEL, prompt: null });
+
+  const media = await uploadMedia(u.token);
+  const marked = await call('POST', '/api/v1/statuses', { token: u.token, json: { status: 'mine', media_ids: [media.body.id], beaubelle_ai_generated: true } });
+  assert.equal(marked.status, 200, marked.text);
+  assert.deepEqual(marked.body.beaubelle.provenance, { source: 'uploaded_ai', ai_generated: true, engine: null, model: null, prompt: null });
+  const plain = await postImage(u.token, 'plain');
+  assert.equal(plain.beaubelle.provenance.source, 'unmarked');
+  assert.equal(plain.beaubelle.provenance.ai_generated, false);
+});
+
 // A failed request: the right code, the message on the page with the
 // form filled in again, and no media row or file left behind.
 async function assertFailed(u, id, code, message) {
