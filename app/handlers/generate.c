@@ -290,16 +290,23 @@ int generate_render_result(struct request *r, int status, unsigned long long gen
 	} else {
 		if (gens_results(r->app->db, r->arena, g.id, &media, &n) != DB_OK)
 			return 503;
+		struct str picked = http_kv_get(&r->form, "media_id");
+		bool any = false;
+
+		/* The one picked before a refused post, else the first. */
+		for (size_t i = 0; i < n && picked.ptr; i++)
+			any = any || str_eq_c(picked, arena_printf(r->arena, "%llu", media[i].id));
 		results = json_object_new_array();
 		for (size_t i = 0; i < n; i++) {
 			struct json_object *o = json_object_new_object();
+			const char *mid = arena_printf(r->arena, "%llu", media[i].id);
 
-			json_object_object_add(o, "media_id", json_object_new_string(arena_printf(r->arena, "%llu", media[i].id)));
+			json_object_object_add(o, "media_id", json_object_new_string(mid));
 			json_object_object_add(o, "number", json_object_new_int((int)i + 1));
 			json_object_object_add(o, "feed_url", json_object_new_string(model_media_url(r, media[i].sha256, "feed")));
 			json_object_object_add(o, "width", json_object_new_int(media[i].feed_width));
 			json_object_object_add(o, "height", json_object_new_int(media[i].feed_height));
-			json_object_object_add(o, "checked", json_object_new_boolean(n == 1 || i == 0));
+			json_object_object_add(o, "checked", json_object_new_boolean(any ? str_eq_c(picked, mid) : i == 0));
 			json_object_array_add(results, o);
 		}
 		json_object_object_add(m, "results", results);

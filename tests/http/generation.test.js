@@ -419,6 +419,19 @@ test('forms: CSRF, an empty or too long prompt, no pick', { timeout: 60000 }, as
   assert.equal(resultIds(res.body).length, 1);
 });
 
+test('a refused post comes back with the picked result still picked and the caption kept', { timeout: 60000 }, async () => {
+  const u = await signup('gk');
+  const id = await generate(u, { prompt: 'portrait with a long caption', n: '3' });
+  assert.equal((await settled(u, id)).status, 'done');
+  const ids = resultIds((await get(u, `/new/generate/${id}`)).body);
+  const res = await pick(u, id, ids[2], { caption: 'é'.repeat(501) });
+  assert.equal(res.status, 422);
+  assert.match(res.body, new RegExp(`value="${ids[2]}" checked`));
+  assert.doesNotMatch(res.body, new RegExp(`value="${ids[0]}" checked`));
+  assert.match(res.body, /id="caption-error"/);
+  assert.equal(mediaOf(id), 3, 'nothing posted, nothing deleted');
+});
+
 test('results never posted expire with the uploads left unposted', { timeout: 60000 }, async () => {
   const u = await signup('ge');
   const id = await generate(u, { prompt: 'portrait left behind', n: '2' });
