@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS generations (
   engine VARCHAR(255) NOT NULL,
   model VARCHAR(128) NOT NULL,
   created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  started_at DATETIME(3) NULL,
   finished_at DATETIME(3) NULL,
   PRIMARY KEY (id),
   KEY generations_user (user_id, created_at),

@@ -36,6 +36,13 @@ static const char *generate_code(int rc)
 	}
 }
 
+/* The longest a run can take: every attempt with its backoff, then the
+ * pipeline on four images. */
+static int generate_running_s(const struct conf *c)
+{
+	return c->gen_timeout * (c->gen_retries + 1) + 2 * c->gen_retries + 60;
+}
+
 static double generate_ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -112,12 +119,12 @@ int job_generate(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	rc = gens_find(app->db, ctx->arena, id, &g);
 	if (rc == GENS_NOT_FOUND)
 		return JOB_DONE;
-	if (rc != DB_OK || gens_start(app->db, id, &ok) != DB_OK) {
+	if (rc != DB_OK || gens_start(app->db, id, generate_running_s(app->conf), &ok) != DB_OK) {
 		buf_puts(why, "database unavailable");
 		return JOB_RETRY;
 	}
 	if (!ok)
-		return JOB_DONE; /* settled by an earlier run */
+		return JOB_DONE; /* settled, or another run is at work */
 	if (!app->gen) {
 		log_warn("event=generation_failed id=%llu code=engine_down reason=\"this worker has no [generation] url\"", id);
 		gens_fail(app->db, id, "engine_down");

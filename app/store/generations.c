@@ -1,7 +1,5 @@
 #include "store/generations.h"
 
-#include <string.h>
-
 #include "core/arena.h"
 #include "store/posts.h"
 #include "core/banned.h"
@@ -100,30 +98,15 @@ int gens_find(struct db *db, struct arena *a, unsigned long long id, struct gene
 	return DB_OK;
 }
 
-int gens_start(struct db *db, unsigned long long id, bool *ok)
+int gens_start(struct db *db, unsigned long long id, int running_s, bool *ok)
 {
 	unsigned long long affected = 0;
 	int rc = db_exec(db,
-			 "UPDATE generations SET status = 'running' WHERE id = ? AND status IN ('pending', 'running')",
-			 &affected, NULL, "u", id);
+			 "UPDATE generations SET status = 'running', started_at = NOW(3) WHERE id = ? "
+			 "AND (status = 'pending' OR (status = 'running' AND started_at < NOW(3) - INTERVAL ? SECOND))",
+			 &affected, NULL, "uu", id, (unsigned long long)running_s);
 
-	if (rc != DB_OK)
-		return rc;
-	/* MariaDB counts changed rows: running -> running changes none. */
-	if (affected) {
-		*ok = true;
-		return DB_OK;
-	}
-	{
-		struct arena *a = arena_new(512);
-		struct db_rows rows;
-
-		if (!a)
-			return DB_ERR;
-		rc = db_query(db, a, &rows, 1, "SELECT status FROM generations WHERE id = ?", "u", id);
-		*ok = rc == DB_OK && rows.nrows && strcmp(db_cell(&rows, 0, 0)->ptr, "running") == 0;
-		arena_free(a);
-	}
+	*ok = rc == DB_OK && affected > 0;
 	return rc;
 }
 

@@ -50,9 +50,12 @@ int gens_create(struct db *db, const struct gen_new *g, int busy_s, unsigned lon
 int gens_count_today(struct db *db, unsigned long long user_id, int *n);
 /* DB_OK, GENS_NOT_FOUND or a DB_ error. */
 int gens_find(struct db *db, struct arena *a, unsigned long long id, struct generation *out);
-/* pending -> running (also running -> running: a job run again). *ok
- * says whether the request may run (it is neither done nor failed). */
-int gens_start(struct db *db, unsigned long long id, bool *ok);
+/* pending -> running, or running again when the run before started
+ * more than running_s seconds ago (its worker died). *ok says whether
+ * this run may go on: not when the request is settled, nor while another
+ * run may still be at work (a job taken over by a second worker while
+ * the first waits on a slow engine must not ask the engine twice). */
+int gens_start(struct db *db, unsigned long long id, int running_s, bool *ok);
 /* Settle a running request as failed with the error code. */
 int gens_fail(struct db *db, unsigned long long id, const char *code);
 /* Store the n processed results as media of owner and settle the request

@@ -8,7 +8,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { sql, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { sql, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { multipart, samplePhoto } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -17,7 +17,7 @@ const engine = require('../generation/openai-images-server');
 const stream = `bb:jobs:generation:${process.pid}`;
 const MODEL = 'stand-in-xl';
 const KEY = 'sk-test-generation-key';
-let server, pool, worker, address;
+let server, pool, worker, address, env;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -27,7 +27,7 @@ function freePort() {
 
 test.before(async () => {
   server = await engine.start();
-  const env = {
+  env = {
     BEAUBELLE_MODERATION_MODE: 'builtin', BEAUBELLE_JOBS_STREAM: stream, BEAUBELLE_SERVER_WORKERS: '1',
     BEAUBELLE_GENERATION_URL: server.url, BEAUBELLE_GENERATION_API_KEY: KEY, BEAUBELLE_GENERATION_MODEL: MODEL,
     BEAUBELLE_GENERATION_SIZE: '1024x1536', BEAUBELLE_GENERATION_TIMEOUT: '2s', BEAUBELLE_GENERATION_RETRIES: '1',
@@ -375,6 +375,28 @@ test('a request whose job was lost shows as failed after a while and no longer b
   const next = await generate(u, { prompt: 'a fresh start' });
   assert.notEqual(next, lost);
   assert.equal((await settled(u, next)).status, 'done');
+});
+
+test('a generate job delivered twice while it runs asks the engine once', { timeout: 60000 }, async () => {
+  const u = await signup('g2');
+  // A second worker, idle, to take the second delivery while the first
+  // worker waits on the engine.
+  const second = spawnBeaubelle(['worker'], { ...env });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    server.delayMs = 1200;
+    const calls = server.calls;
+    const id = await generate(u, { prompt: 'portrait asked once' });
+    await waitFor(() => genRow(id).status === 'running', 10000, 50);
+    // As when a worker takes over a job pending longer than claim_idle_ms.
+    redis('XADD', stream, '*', 'kind', 'generate', 'args', String(id), 'attempt', '1');
+    assert.equal((await settled(u, id)).status, 'done');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(server.calls - calls, 1, 'the engine was asked once');
+    assert.equal(mediaOf(id), 1);
+  } finally {
+    second.kill('SIGTERM');
+  }
 });
 
 test('only the owner sees and posts a generation\'s results', { timeout: 60000 }, async () => {
