@@ -49,7 +49,7 @@ for (const [device, options] of Object.entries(viewports)) {
     await Promise.all([page.waitForURL(`${base}/new/generate`), page.click('.compose-tabs a[href="/new/generate"]')]);
     assert.equal(await page.locator('.compose-tabs a[aria-current="page"]').innerText(), 'Generate');
     await page.fill('#prompt', 'Portrait of a woman in a sunlit greenhouse');
-    await page.check('input[name="style"][value="film"]');
+    await page.selectOption('#style', 'film');
     await page.selectOption('#n', '4');
     await screenshot(page, `generate-form-${device}`);
     await Promise.all([page.waitForURL(/\/new\/generate\/\d+$/), page.click('#generate-button')]);
