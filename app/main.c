@@ -29,6 +29,7 @@
 #include "view/render_cmd.h"
 #include "web/app.h"
 #include "config.h"
+#include "generation/engine.h"
 #include "core/banned.h"
 
 static const char usage[] =
@@ -157,6 +158,12 @@ static int cmd_worker(const char *config)
 	 * images must fail at start, not leave posts pending. */
 	if (strcmp(c->moderation_mode, "off") != 0 && mod_engine_open(c, &app.mod, &err) < 0) {
 		fprintf(stderr, "beaubelle worker: moderation models: %s\n", err.ptr);
+		app_release(&app);
+		buf_release(&err);
+		return 1;
+	}
+	if (c->gen_url[0] && gen_engine_new(c, &app.gen, &err) < 0) {
+		fprintf(stderr, "beaubelle worker: generation: %s\n", err.ptr);
 		app_release(&app);
 		buf_release(&err);
 		return 1;

@@ -234,6 +234,9 @@ int api_statuses_create(struct request *r)
 	np.user_id = r->user->id;
 	np.caption = text;
 	np.sensitive = api_bool(r, "sensitive", false) || api_text(r, "spoiler_text")[0];
+	/* The author's word; an image generated here is labelled by posts_create(). */
+	if (api_bool(r, "beaubelle_ai_generated", false))
+		np.provenance = "uploaded_ai";
 	np.approved = strcmp(r->app->conf->moderation_mode, "off") == 0;
 	np.tags = tags.tags;
 	np.tag_lens = tags.lens;

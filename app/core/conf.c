@@ -214,6 +214,33 @@ static const struct conf_key conf_keys[] = {
 	  "Percent Sexy at or above which the post goes to review." },
 	{ "moderation", "resweep_after", CONF_DURATION, F(mod_resweep_after), "10m", 1, 86400,
 	  "A post still pending this long is queued for screening again (its job may have been lost with Redis)." },
+
+	{ "generation", "url", CONF_STR, F(gen_url), "", 0, 0,
+	  "Base URL of a text-to-image engine speaking the OpenAI images API (https://api.openai.com, or a LocalAI server like http://127.0.0.1:8080); the worker POSTs to URL/v1/images/generations. Empty: no generation anywhere." },
+	{ "generation", "api_key", CONF_STR, F(gen_api_key), "", 0, 0,
+	  "Bearer token sent to the engine (better set as BEAUBELLE_GENERATION_API_KEY); empty sends none." },
+	{ "generation", "model", CONF_STR, F(gen_model), "dall-e-3", 0, 0,
+	  "Model name sent with each request and shown on generated posts." },
+	{ "generation", "size", CONF_STR, F(gen_size), "1024x1024", 0, 0,
+	  "Image size asked of the engine, WIDTHxHEIGHT." },
+	{ "generation", "max_images", CONF_INT, F(gen_max_images), "4", 1, 4,
+	  "Most images one request may ask for (the person picks one to post)." },
+	{ "generation", "negative_prompt", CONF_STR, F(gen_negative_prompt), "text", 0, 0,
+	  "How a negative prompt reaches the engine: text appends \"Avoid: ...\" to the prompt (OpenAI), localai sends \"prompt|negative\" (LocalAI's diffusers backends), off hides the field." },
+	{ "generation", "timeout", CONF_DURATION, F(gen_timeout), "120s", 1, 1800,
+	  "Longest one request to the engine may take, per attempt." },
+	{ "generation", "retries", CONF_INT, F(gen_retries), "1", 0, 5,
+	  "Attempts after the first on a connection error, a timeout or a 5xx answer." },
+	{ "generation", "allowed_hosts", CONF_STR, F(gen_allowed_hosts), "", 0, 0,
+	  "Hosts (comma-separated) the worker may fetch image URLs from when the engine answers with url instead of b64_json; the engine's own host is always allowed." },
+	{ "generation", "daily_quota", CONF_INT, F(gen_daily_quota), "20", 0, 100000,
+	  "Generation requests one account may make in 24 hours (failed ones do not count); 0 lets nobody generate." },
+	{ "generation", "rate_limit", CONF_INT, F(gen_rate_limit), "5", 1, 1000000,
+	  "Generation requests allowed per account per rate_window." },
+	{ "generation", "rate_window", CONF_DURATION, F(gen_rate_window), "1m", 1, 86400,
+	  "Window of rate_limit." },
+	{ "generation", "max_prompt", CONF_INT, F(gen_max_prompt), "1000", 10, 4000,
+	  "Longest prompt, in characters." },
 };
 
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -655,6 +682,23 @@ static int conf_read_file(const char *path, struct buf *out, struct buf *err)
 	return -1;
 }
 
+/* "WIDTHxHEIGHT" with both between 64 and 4096. */
+static int conf_size_valid(const char *s)
+{
+	char *end;
+	long w, h;
+
+	errno = 0;
+	w = strtol(s, &end, 10);
+	if (errno || end == s || *end != 'x')
+		return -1;
+	s = end + 1;
+	h = strtol(s, &end, 10);
+	if (errno || end == s || *end != '\0')
+		return -1;
+	return w >= 64 && w <= 4096 && h >= 64 && h <= 4096 ? 0 : -1;
+}
+
 int conf_validate(struct conf *c, struct buf *err)
 {
 	size_t n = strlen(c->base_url);
@@ -678,6 +722,19 @@ int conf_validate(struct conf *c, struct buf *err)
 	if (strcmp(c->moderation_mode, "off") != 0 && strcmp(c->moderation_mode, "builtin") != 0 &&
 	    strcmp(c->moderation_mode, "remote") != 0) {
 		buf_printf(err, "[moderation] mode must be off, builtin or remote");
+		return -1;
+	}
+	if (c->gen_url[0] && strncmp(c->gen_url, "http://", 7) != 0 && strncmp(c->gen_url, "https://", 8) != 0) {
+		buf_printf(err, "[generation] url must be empty or an http:// or https:// URL");
+		return -1;
+	}
+	if (conf_size_valid(c->gen_size) < 0) {
+		buf_printf(err, "[generation] size must be WIDTHxHEIGHT, like 1024x1024");
+		return -1;
+	}
+	if (strcmp(c->gen_negative_prompt, "text") != 0 && strcmp(c->gen_negative_prompt, "localai") != 0 &&
+	    strcmp(c->gen_negative_prompt, "off") != 0) {
+		buf_printf(err, "[generation] negative_prompt must be text, localai or off");
 		return -1;
 	}
 	if (strcmp(c->moderation_mode, "remote") == 0 && strncmp(c->mod_remote_url, "http://", 7) != 0 &&

@@ -120,6 +120,20 @@ struct conf {
 	char *mod_remote_url;    /* remote mode: the KServe v2 server */
 	int mod_remote_timeout;  /* seconds, per attempt */
 	int mod_remote_retries;
+	/* [generation] */
+	char *gen_url;           /* empty: the feature is off */
+	char *gen_api_key;
+	char *gen_model;
+	char *gen_size;          /* WIDTHxHEIGHT */
+	int gen_max_images;
+	char *gen_negative_prompt; /* text, localai or off */
+	int gen_timeout;         /* seconds, per attempt */
+	int gen_retries;
+	char *gen_allowed_hosts; /* comma-separated */
+	int gen_daily_quota;
+	int gen_rate_limit;
+	int gen_rate_window;
+	int gen_max_prompt;      /* characters */
 
 	/* [oidc.NAME] sections, in file order */
 	struct conf_oidc oidc[CONF_OIDC_MAX];

@@ -1,6 +1,8 @@
 /*
  * The shared outbound HTTP policy; see httpc.h.
  */
+#include <ctype.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/buf.h"
@@ -65,4 +67,166 @@ void httpc_quote(struct buf *err, const char *p, size_t n, size_t max)
 
 		buf_putc(err, ch >= 0x20 && ch < 0x7f && ch != '"' ? (char)ch : '?');
 	}
+}
+
+/* --- whole requests */
+
+struct httpc_sink {
+	struct buf *body;
+	size_t max;
+	int too_big;
+};
+
+static size_t httpc_write(char *p, size_t size, size_t nmemb, void *userdata)
+{
+	struct httpc_sink *s = userdata;
+	size_t n = size * nmemb;
+
+	if (n > s->max - s->body->len) {
+		s->too_big = 1;
+		return 0;
+	}
+	return buf_append(s->body, p, n) < 0 ? 0 : n;
+}
+
+static struct curl_slist *httpc_header(struct curl_slist *hdr, const char *name, const char *value)
+{
+	struct buf line = BUF_INIT;
+	struct curl_slist *tmp = NULL;
+
+	if (hdr && buf_printf(&line, "%s: %s", name, value) >= 0)
+		tmp = curl_slist_append(hdr, line.ptr);
+	buf_release(&line);
+	if (!tmp)
+		curl_slist_free_all(hdr);
+	return tmp;
+}
+
+/* One attempt; the answer in res->body, the reason in err. */
+static int httpc_once(const struct httpc_request *q, struct httpc_response *res, struct buf *err)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdr;
+	struct httpc_sink sink = { &res->body, q->max_response, 0 };
+	char msg[CURL_ERROR_SIZE] = "";
+	CURLcode c;
+	int rc;
+
+	if (!h) {
+		buf_puts(err, "libcurl: cannot make a handle");
+		return HTTPC_ENOMEM;
+	}
+	hdr = curl_slist_append(NULL, "Expect:"); /* no 100-continue round trip */
+	if (q->content_type)
+		hdr = httpc_header(hdr, "Content-Type", q->content_type);
+	if (q->bearer && q->bearer[0]) {
+		struct buf v = BUF_INIT;
+
+		if (buf_printf(&v, "Bearer %s", q->bearer) >= 0) {
+			hdr = httpc_header(hdr, "Authorization", v.ptr);
+		} else {
+			curl_slist_free_all(hdr);
+			hdr = NULL;
+		}
+		buf_release(&v);
+	}
+	if (!hdr) {
+		curl_easy_cleanup(h);
+		buf_puts(err, "out of memory");
+		return HTTPC_ENOMEM;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, q->url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	if (strcmp(q->method, "POST") == 0) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, q->body ? q->body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(q->body ? q->body_len : 0));
+	}
+	if (q->user) {
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h, CURLOPT_USERNAME, q->user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, q->password ? q->password : "");
+	}
+	/* A service's URL is configuration; where it sends us is not. */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	httpc_limits(h, q->timeout_ms, msg, q->user_agent ? q->user_agent : "BeauBelle");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, httpc_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	c = curl_easy_perform(h);
+	res->status = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+	if (c != CURLE_OK) {
+		buf_printf(err, "%s: %s", q->url, sink.too_big ? "the answer is too large" : msg[0] ? msg : curl_easy_strerror(c));
+		rc = sink.too_big ? HTTPC_ETOOBIG : c == CURLE_OPERATION_TIMEDOUT ? HTTPC_ETIMEOUT :
+		     httpc_transient(c) ? HTTPC_EDOWN : HTTPC_EANSWER;
+	} else if (res->status < 200 || res->status > 299) {
+		buf_printf(err, "%s: HTTP %ld: ", q->url, res->status);
+		httpc_quote(err, res->body.ptr, res->body.len, 200);
+		rc = res->status >= 500 ? HTTPC_EDOWN : HTTPC_EANSWER;
+	} else {
+		rc = HTTPC_OK;
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	return rc;
+}
+
+int httpc_fetch(const struct httpc_request *q, struct httpc_response *res, struct buf *err)
+{
+	struct buf why = BUF_INIT;
+	long backoff = HTTPC_BACKOFF_MS;
+	int rc;
+
+	res->attempts = 0;
+	for (int attempt = 0;; attempt++) {
+		buf_clear(&res->body);
+		buf_clear(&why);
+		res->attempts++;
+		rc = httpc_once(q, res, &why);
+		if ((rc != HTTPC_EDOWN && rc != HTTPC_ETIMEOUT) || attempt >= q->retries)
+			break;
+		backoff = httpc_backoff(backoff);
+	}
+	if (rc != HTTPC_OK) {
+		if ((rc == HTTPC_EDOWN || rc == HTTPC_ETIMEOUT) && q->retries > 0)
+			buf_printf(err, "after %d attempts: ", q->retries + 1);
+		buf_puts(err, why.ptr ? why.ptr : "failed");
+	}
+	buf_release(&why);
+	return rc;
+}
+
+int httpc_url_host(const char *url, char *out, size_t cap)
+{
+	const char *p, *end, *at;
+	size_t n;
+
+	if (strncmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return -1;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (*p == '[') { /* an IPv6 literal keeps its brackets */
+		const char *close = memchr(p, ']', (size_t)(end - p));
+
+		if (!close)
+			return -1;
+		n = (size_t)(close - p) + 1;
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		n = (size_t)((colon ? colon : end) - p);
+	}
+	if (n == 0 || n >= cap)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)p[i]);
+	out[n] = '\0';
+	return 0;
 }

@@ -36,7 +36,7 @@ int deck_next(struct request *r, size_t want, struct feed_page *page)
 	unsigned long long *hidden = NULL, ids[DECK_SHOWN];
 	size_t n = 0, nhidden = 0, k = 0;
 
-	if (deck_candidates(r->app->db, r->arena, r->user->id, DECK_WINDOW, &c, &n) != DB_OK ||
+	if (deck_candidates(r->app->db, r->arena, r->user->id, feed_ai_filter(r), DECK_WINDOW, &c, &n) != DB_OK ||
 	    blocks_hidden_ids(r->app->db, r->arena, r->user->id, &hidden, &nhidden) != DB_OK ||
 	    deck_social(r->app->db, r->arena, r->user->id, c, n) != DB_OK)
 		return DB_UNAVAILABLE;
@@ -72,6 +72,7 @@ int deck_page(struct request *r)
 		return 503;
 	m = page_model(r, page_t(r, N_("Deck")));
 	deck_nav(m);
+	feed_ai_model(r, m, "/deck", feed_ai_filter(r));
 	cards = feed_cards(r, &page);
 	json_object_object_add(m, "cards", cards);
 	json_object_object_add(m, "has_cards", json_object_new_boolean(page.n > 0));
@@ -168,7 +169,13 @@ int deck_swipe_form(struct request *r)
 		json_object_object_add(o, "super_remaining", json_object_new_int(feed_super_remaining(r)));
 		return page_json(r, 200, o);
 	}
-	response_header_add(&r->res, "Location", arena_printf(r->arena, "%s/deck", r->app->conf->base_url));
+	{
+		/* Back to the deck with the filter it was showing. */
+		struct str ai = http_kv_get(&r->form, "ai");
+		const char *q = str_eq_c(ai, "only") ? "?ai=only" : str_eq_c(ai, "hide") ? "?ai=hide" : "";
+
+		response_header_add(&r->res, "Location", arena_printf(r->arena, "%s/deck%s", r->app->conf->base_url, q));
+	}
 	return 303;
 }
 

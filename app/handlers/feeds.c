@@ -107,11 +107,37 @@ int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct
 	return rc == DB_OK ? feed_slice(r, ids, n, max_id, limit, out) : rc;
 }
 
+int feed_ai_filter(struct request *r)
+{
+	struct str v = http_kv_get(&r->query, "ai");
+
+	return str_eq_c(v, "only") ? POSTS_AI_ONLY : str_eq_c(v, "hide") ? POSTS_AI_HIDE : POSTS_AI_ALL;
+}
+
+const char *feed_ai_param(int ai)
+{
+	return ai == POSTS_AI_ONLY ? "only" : ai == POSTS_AI_HIDE ? "hide" : "";
+}
+
+void feed_ai_model(struct request *r, struct json_object *m, const char *base, int ai)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "all_url", json_object_new_string(base));
+	json_object_object_add(o, "only_url", json_object_new_string(arena_printf(r->arena, "%s?ai=only", base)));
+	json_object_object_add(o, "hide_url", json_object_new_string(arena_printf(r->arena, "%s?ai=hide", base)));
+	json_object_object_add(o, ai == POSTS_AI_ONLY ? "only" : ai == POSTS_AI_HIDE ? "hide" : "all",
+			       json_object_new_boolean(1));
+	json_object_object_add(m, "ai_filter", o);
+	if (ai != POSTS_AI_ALL)
+		json_object_object_add(m, "ai_param", json_object_new_string(feed_ai_param(ai)));
+}
+
 int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
 {
 	unsigned long long *ids = NULL;
 	size_t n = 0;
-	int rc = posts_recent_ids(r->app->db, r->arena, max_id, limit + 1, &ids, &n);
+	int rc = posts_recent_ids_ai(r->app->db, r->arena, feed_ai_filter(r), max_id, limit + 1, &ids, &n);
 
 	if (rc != DB_OK)
 		return rc;

@@ -25,6 +25,14 @@ int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct
  * max_id, since_id and min_id). */
 int feed_home_ids(struct request *r, unsigned long long **ids, size_t *n);
 int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
+/* The provenance filter a feed page was asked for: ?ai=only or ?ai=hide
+ * (any other value shows everything); an int of enum posts_ai. */
+int feed_ai_filter(struct request *r);
+/* The filter as a query value ("only", "hide", or "" for everything). */
+const char *feed_ai_param(int ai);
+/* Add "ai_filter" (the toggle's links, the current one marked) and
+ * "ai_param" to a page model; base is the page's path. */
+void feed_ai_model(struct request *r, struct json_object *m, const char *base, int ai);
 int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out);
 /* Load the given ids as a page (hidden authors dropped). */
 int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out);

@@ -28,7 +28,7 @@
 #include "core/conf.h"
 #include "handlers/accounts.h"
 #include "handlers/form.h"
-#include "http/client.h"
+#include "core/httpc.h"
 #include "http/request.h"
 #include "http/url.h"
 #include "i18n/i18n.h"
@@ -253,12 +253,13 @@ static const char *oidc_exchange(struct request *r, struct oidc_provider *p, con
 		"grant_type=authorization_code&code=%s&redirect_uri=%s&code_verifier=%s",
 		oidc_enc(r, code), oidc_enc(r, arena_printf(r->arena, "%s%s", r->app->conf->base_url, OIDC_CALLBACK)),
 		oidc_enc(r, flow->verifier));
-	struct http_call call = { .content_type = "application/x-www-form-urlencoded",
-				  .timeout_ms = OIDC_TIMEOUT_MS, .max_response = OIDC_MAX_TOKEN_ANSWER };
+	struct httpc_request call = { .method = "POST", .content_type = "application/x-www-form-urlencoded",
+				      .timeout_ms = OIDC_TIMEOUT_MS, .max_response = OIDC_MAX_TOKEN_ANSWER };
+	struct httpc_response a = { 0, BUF_INIT, 0 };
 	struct buf err = BUF_INIT;
-	struct http_answer a;
 	struct json_object *o;
 	const char *token = NULL, *error = NULL;
+	int rc;
 
 	if (p->secret_post)
 		body = arena_printf(r->arena, "%s&client_id=%s&client_secret=%s", body, oidc_enc(r, pc->client_id),
@@ -271,12 +272,15 @@ static const char *oidc_exchange(struct request *r, struct oidc_provider *p, con
 	call.url = p->token_endpoint;
 	call.body = body;
 	call.body_len = body ? strlen(body) : 0;
-	if (http_call_run(&call, &a, &err) < 0) {
+	rc = httpc_fetch(&call, &a, &err);
+	if (rc != HTTPC_OK && rc != HTTPC_EANSWER && rc != HTTPC_EDOWN) {
 		*status = oidc_fail(r, 503, pc->name, arena_printf(r->arena, "token endpoint: %s", err.ptr ? err.ptr : ""),
 				    N_("The identity provider cannot be reached right now. Please try again in a few minutes."));
 		buf_release(&err);
+		buf_release(&a.body);
 		return NULL;
 	}
+	buf_release(&err);
 	o = a.body.ptr ? json_tokener_parse(a.body.ptr) : NULL;
 	if (o) {
 		token = oidc_json_get(o, "id_token");
@@ -288,7 +292,7 @@ static const char *oidc_exchange(struct request *r, struct oidc_provider *p, con
 		json_object_put(o);
 	}
 	buf_release(&a.body);
-	if (a.status >= 500)
+	if (a.status >= 500 || a.status == 0)
 		*status = oidc_fail(r, 503, pc->name, arena_printf(r->arena, "token endpoint answered HTTP %ld", a.status),
 				    N_("The identity provider cannot be reached right now. Please try again in a few minutes."));
 	else if (a.status != 200 || !token)
@@ -324,21 +328,20 @@ static int oidc_verify(struct request *r, struct oidc_provider *p, const struct 
 static void oidc_userinfo(struct request *r, struct oidc_provider *p, const char *access,
 			  struct idtoken_claims *c)
 {
-	struct http_call call = { .url = p->userinfo_endpoint, .bearer = access, .timeout_ms = OIDC_TIMEOUT_MS,
-				  .max_response = OIDC_MAX_TOKEN_ANSWER };
+	struct httpc_request call = { .method = "GET", .url = p->userinfo_endpoint, .bearer = access,
+				      .timeout_ms = OIDC_TIMEOUT_MS, .max_response = OIDC_MAX_TOKEN_ANSWER };
+	struct httpc_response a = { 0, BUF_INIT, 0 };
 	struct buf err = BUF_INIT;
-	struct http_answer a;
-	struct json_object *o;
+	struct json_object *o = NULL;
 	const char *v;
 
 	if (c->preferred_username[0] || !p->userinfo_endpoint || !access)
 		return;
-	if (http_call_run(&call, &a, &err) < 0) {
+	if (httpc_fetch(&call, &a, &err) == HTTPC_OK && a.body.ptr)
+		o = json_tokener_parse(a.body.ptr);
+	else
 		auth_event(r, "oidc_userinfo_failed", 0, err.ptr ? err.ptr : "");
-		buf_release(&err);
-		return;
-	}
-	o = a.status == 200 && a.body.ptr ? json_tokener_parse(a.body.ptr) : NULL;
+	buf_release(&err);
 	buf_release(&a.body);
 	if (o && (v = oidc_json_get(o, "sub")) && strcmp(v, c->sub) == 0) {
 		if ((v = oidc_json_get(o, "preferred_username")))

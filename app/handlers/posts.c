@@ -7,6 +7,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "handlers/form.h"
+#include "handlers/generate.h"
 #include "handlers/uploads.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
@@ -14,6 +15,7 @@
 #include "handlers/feeds.h"
 #include "store/attachments.h"
 #include "store/blocks.h"
+#include "store/generations.h"
 #include "store/likes.h"
 #include "store/jobs_store.h"
 #include "store/posts.h"
@@ -63,9 +65,17 @@ static int posts_render_compose(struct request *r, int status, struct form *f, c
 	json_object_object_add(m, "idempotency_key", json_object_new_string(key ? key : posts_new_key(r)));
 	if (storage_is_s3(r->app->media))
 		json_object_object_add(m, "direct_upload", json_object_new_boolean(1));
+	if (generate_enabled(r))
+		json_object_object_add(m, "generation_enabled", json_object_new_boolean(1));
 	if (f)
 		form_to_model(f, m);
 	return page_render(r, status, "pages/new", m);
+}
+
+/* A retried submission whose first one made the post: *id is that post. */
+static bool posts_create_retry(struct request *r, const char *key, unsigned long long *id)
+{
+	return posts_by_key(r->app->db, r->user->id, key, id) == DB_OK;
 }
 
 int posts_compose(struct request *r)
@@ -106,9 +116,94 @@ static bool posts_key_valid(const char *k)
 	return true;
 }
 
+/* Fill p's common fields from the form's values. */
+static void posts_new_init(struct request *r, struct post_new *p, struct posts_tags *tags, const char *caption,
+			   const char *key)
+{
+	richtext_hashtags(caption, strlen(caption), POSTS_MAX_TAGS, posts_collect_tag, tags);
+	memset(p, 0, sizeof(*p));
+	p->user_id = r->user->id;
+	p->caption = caption;
+	p->sensitive = http_kv_get(&r->form, "sensitive").ptr != NULL;
+	p->approved = strcmp(r->app->conf->moderation_mode, "off") == 0;
+	p->idempotency_key = key[0] ? key : NULL;
+	p->tags = tags->tags;
+	p->tag_lens = tags->lens;
+	p->ntags = tags->n;
+}
+
+/* What a new post sets going: moderation, or at once fan-out, mentions
+ * and trends. */
+static void posts_created(struct request *r, const struct post_new *p, unsigned long long id)
+{
+	auth_event(r, "post_created", r->user->id, NULL);
+	posts_enqueue(r, p->approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
+	if (p->approved && strchr(p->caption, '@'))
+		posts_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
+	if (p->approved && p->ntags)
+		posts_enqueue(r, "trend", arena_printf(r->arena, "%llu", id));
+}
+
+/*
+ * POST /new with generation_id: post the picked result of the person's
+ * generation. The other results are deleted at once (their files too,
+ * unless something else uses them); the post records the engine, the
+ * model and, when the person ticked it, the prompt.
+ */
+static int posts_create_generated(struct request *r, struct form *f, const char *caption, const char *alt,
+				  const char *key)
+{
+	struct posts_tags tags = { .n = 0 };
+	unsigned long long gen_id = 0, media_id = 0, id = 0;
+	struct generation g;
+	struct post_new p;
+	bool existed = false;
+	char **hashes = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!generate_enabled(r) || str_to_u64(http_kv_get(&r->form, "generation_id"), &gen_id) < 0)
+		return 404;
+	if (str_to_u64(http_kv_get(&r->form, "media_id"), &media_id) < 0)
+		form_fail(f, "media_id", N_("Choose one of the images."));
+	if (f->failed)
+		return generate_render_result(r, 422, gen_id, f, key);
+	rc = gens_of_media(r->app->db, r->arena, r->user->id, media_id, &g);
+	if (rc == DB_OK && g.id != gen_id)
+		rc = GENS_NOT_FOUND;
+	if (rc == GENS_NOT_FOUND && key[0] && posts_create_retry(r, key, &id))
+		return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
+	if (rc == GENS_NOT_FOUND) {
+		form_fail(f, "media_id", N_("This image is no longer available. Generate new ones."));
+		return generate_render_result(r, 422, gen_id, f, key);
+	}
+	if (rc != DB_OK)
+		return 503;
+	posts_new_init(r, &p, &tags, caption, key);
+	p.media_id = media_id;
+	p.provenance = "generated";
+	p.ai_engine = g.engine;
+	p.ai_model = g.model;
+	p.ai_prompt = http_kv_get(&r->form, "share_prompt").ptr ? g.prompt : NULL;
+	if (alt[0] && attach_draft_describe(r->app->db, r->user->id, media_id, alt) != DB_OK)
+		return 503;
+	rc = posts_create(r->app->db, &p, &id, &existed);
+	if (rc == POSTS_MEDIA_UNAVAILABLE) {
+		form_fail(f, "media_id", N_("This image is no longer available. Generate new ones."));
+		return generate_render_result(r, 422, gen_id, f, key);
+	}
+	if (rc != DB_OK)
+		return rc == DB_UNAVAILABLE ? 503 : 500;
+	if (!existed)
+		posts_created(r, &p, id);
+	if (gens_discard_results(r->app->db, r->arena, g.id, &hashes, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			uploads_forget(r, hashes[i]);
+	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
+}
+
 int posts_create_form(struct request *r)
 {
-	const struct conf *c = r->app->conf;
 	struct multipart_file *file;
 	struct img_result img;
 	struct post_new p;
@@ -129,8 +224,14 @@ int posts_create_form(struct request *r)
 	form_keep(&f, "alt", alt);
 	if (http_kv_get(&r->form, "sensitive").ptr)
 		form_keep(&f, "sensitive", "1");
+	if (http_kv_get(&r->form, "ai_generated").ptr)
+		form_keep(&f, "ai_generated", "1");
+	if (http_kv_get(&r->form, "share_prompt").ptr)
+		form_keep(&f, "share_prompt", "1");
 	if (key[0] && !posts_key_valid(key))
 		key = "";
+	if (http_kv_get(&r->form, "generation_id").ptr)
+		return posts_create_generated(r, &f, caption, alt, key);
 	file = uploads_file(r, "image");
 	/* A direct upload: the browser put the file in the bucket already. */
 	staged = form_text(&f, "staged", STORAGE_STAGING_KEY_MAX, false);
@@ -161,16 +262,10 @@ int posts_create_form(struct request *r)
 		form_fail(&f, "image", message);
 		return posts_render_compose(r, rc, &f, key[0] ? key : NULL);
 	}
-	richtext_hashtags(caption, strlen(caption), POSTS_MAX_TAGS, posts_collect_tag, &tags);
-	memset(&p, 0, sizeof(p));
-	p.user_id = r->user->id;
-	p.caption = caption;
-	p.sensitive = http_kv_get(&r->form, "sensitive").ptr != NULL;
-	p.approved = strcmp(c->moderation_mode, "off") == 0;
-	p.idempotency_key = key[0] ? key : NULL;
-	p.tags = tags.tags;
-	p.tag_lens = tags.lens;
-	p.ntags = tags.n;
+	posts_new_init(r, &p, &tags, caption, key);
+	/* Uploaded: the author's own word is all we know. */
+	if (http_kv_get(&r->form, "ai_generated").ptr)
+		p.provenance = "uploaded_ai";
 	p.media.sha256 = img.hash;
 	p.media.format = (char *)img_format_name(img.format);
 	p.media.width = img.width;
@@ -192,12 +287,7 @@ int posts_create_form(struct request *r)
 		/* The same form again: its first submission made the post. */
 		uploads_forget(r, img.hash);
 	} else {
-		auth_event(r, "post_created", r->user->id, NULL);
-		posts_enqueue(r, p.approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
-		if (p.approved && strchr(caption, '@'))
-			posts_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
-		if (p.approved && tags.n)
-			posts_enqueue(r, "trend", arena_printf(r->arena, "%llu", id));
+		posts_created(r, &p, id);
 	}
 	return posts_redirect(r, arena_printf(r->arena, "/p/%llu", id));
 }

@@ -68,6 +68,7 @@ int timelines_explore(struct request *r)
 	struct json_object *m, *grid;
 	unsigned long long max_id, *ids = NULL;
 	size_t n = 0;
+	int ai;
 
 	if (paging_max_id(r, &max_id) < 0)
 		return 400;
@@ -75,8 +76,11 @@ int timelines_explore(struct request *r)
 		return 503;
 	m = page_model(r, page_t(r, N_("Explore")));
 	timelines_nav(m, "explore");
-	timelines_model(r, m, &page, "/explore");
-	if (max_id == 0 && posts_top_ids(r->app->db, r->arena, 24, EXPLORE_TOP, &ids, &n) == DB_OK && n &&
+	ai = feed_ai_filter(r);
+	timelines_model(r, m, &page, ai ? arena_printf(r->arena, "/explore?ai=%s", feed_ai_param(ai)) : "/explore");
+	feed_ai_model(r, m, "/explore", ai);
+	/* The most liked grid mixes everything: it goes with the unfiltered page. */
+	if (max_id == 0 && !ai && posts_top_ids(r->app->db, r->arena, 24, EXPLORE_TOP, &ids, &n) == DB_OK && n &&
 	    feed_from_ids(r, ids, n, &top) == DB_OK) {
 		grid = json_object_new_array();
 		for (size_t i = 0; i < top.n; i++)

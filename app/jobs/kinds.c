@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "jobs/fanout.h"
+#include "jobs/generate.h"
 #include "jobs/moderate.h"
 #include "jobs/notify.h"
 #include "jobs/trend.h"
@@ -18,6 +19,7 @@ static const struct job_kind job_kinds[] = {
 	{ "trend", job_trend },
 	{ "moderate", job_moderate },
 	{ "moderated", job_moderated },
+	{ "generate", job_generate },
 };
 
 const struct job_kind *job_kind_find(const char *name)

@@ -9,12 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "core/buf.h"
-#include "core/httpc.h"
 #include "moderation/remote.h"
+#include "core/httpc.h"
 
 #include "core/banned.h"
 
@@ -266,84 +265,15 @@ out:
 	return rc;
 }
 
-/* --- HTTP */
-
-struct mod_remote_sink {
-	struct buf body;
-	int too_big;
-};
-
-static size_t mod_remote_write(char *p, size_t size, size_t nmemb, void *userdata)
-{
-	struct mod_remote_sink *s = userdata;
-	size_t n = size * nmemb;
-
-	if (n > MOD_REMOTE_MAX_RESPONSE - s->body.len) {
-		s->too_big = 1;
-		return 0;
-	}
-	return buf_append(&s->body, p, n) < 0 ? 0 : n;
-}
-
-/*
- * One attempt: POST body to url. Returns MOD_REMOTE_OK with the answer
- * in sink, MOD_REMOTE_EFAIL (worth retrying) or MOD_REMOTE_EANSWER, the
- * reason in err.
- */
-static int mod_remote_post(const struct mod_remote *r, const char *url, const struct buf *body,
-			   struct mod_remote_sink *sink, struct buf *err)
-{
-	CURL *h = curl_easy_init();
-	struct curl_slist *hdr = NULL, *tmp;
-	char msg[CURL_ERROR_SIZE] = "";
-	long status = 0;
-	CURLcode c;
-	int rc = MOD_REMOTE_EFAIL;
-
-	if (!h) {
-		buf_puts(err, "libcurl: cannot make a handle");
-		return MOD_REMOTE_ENOMEM;
-	}
-	tmp = curl_slist_append(hdr, "Content-Type: application/json");
-	hdr = tmp ? curl_slist_append(tmp, "Expect:") : NULL; /* no 100-continue round trip */
-	if (!hdr) {
-		curl_slist_free_all(tmp);
-		curl_easy_cleanup(h);
-		buf_puts(err, "out of memory");
-		return MOD_REMOTE_ENOMEM;
-	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->ptr);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-	httpc_limits(h, r->timeout_ms, msg, "BeauBelle-moderation");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, mod_remote_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
-	c = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (c != CURLE_OK) {
-		buf_printf(err, "%s: %s", url, sink->too_big ? "the answer is too large" :
-						  msg[0] ? msg : curl_easy_strerror(c));
-		rc = httpc_transient(c) ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
-	} else if (status != 200) {
-		buf_printf(err, "%s: HTTP %ld: ", url, status);
-		httpc_quote(err, sink->body.ptr, sink->body.len, 200);
-		rc = status >= 500 ? MOD_REMOTE_EFAIL : MOD_REMOTE_EANSWER;
-	} else {
-		rc = MOD_REMOTE_OK;
-	}
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(h);
-	return rc;
-}
+/* --- HTTP (core/httpc.h) */
 
 int mod_remote_infer(const struct mod_remote *r, const char *model,
 		     const struct mod_remote_tensor *in, struct mod_remote_tensor *out, int nout,
 		     struct buf *err)
 {
 	struct buf url = BUF_INIT, body = BUF_INIT, why = BUF_INIT;
-	struct mod_remote_sink sink = { BUF_INIT, 0 };
-	long backoff = HTTPC_BACKOFF_MS;
+	struct httpc_response res = { 0, BUF_INIT, 0 };
+	struct httpc_request req = { 0 };
 	int rc = MOD_REMOTE_ENOMEM;
 
 	if (buf_printf(&url, "%s/v2/models/%s/infer", r->url, model) < 0 ||
@@ -351,22 +281,31 @@ int mod_remote_infer(const struct mod_remote *r, const char *model,
 		buf_puts(err, "out of memory");
 		goto out;
 	}
-	for (int attempt = 0;; attempt++) {
-		buf_clear(&sink.body);
-		buf_clear(&why);
-		sink.too_big = 0;
-		rc = mod_remote_post(r, url.ptr, &body, &sink, &why);
-		if (rc != MOD_REMOTE_EFAIL || attempt >= r->retries)
-			break;
-		backoff = httpc_backoff(backoff);
-	}
-	if (rc == MOD_REMOTE_OK) {
-		rc = mod_remote_parse(sink.body.ptr ? sink.body.ptr : "", sink.body.len, out, nout,
-				      &why);
+	req.method = "POST";
+	req.url = url.ptr;
+	req.content_type = "application/json";
+	req.user_agent = "BeauBelle-moderation";
+	req.body = body.ptr;
+	req.body_len = body.len;
+	req.timeout_ms = r->timeout_ms;
+	req.retries = r->retries;
+	req.max_response = MOD_REMOTE_MAX_RESPONSE;
+	switch (httpc_fetch(&req, &res, &why)) {
+	case HTTPC_OK:
+		rc = mod_remote_parse(res.body.ptr ? res.body.ptr : "", res.body.len, out, nout, &why);
 		if (rc != MOD_REMOTE_OK)
 			buf_printf(err, "%s: ", model);
-	} else if (rc == MOD_REMOTE_EFAIL && r->retries > 0) {
-		buf_printf(err, "after %d attempts: ", r->retries + 1);
+		break;
+	case HTTPC_EDOWN:
+	case HTTPC_ETIMEOUT:
+		rc = MOD_REMOTE_EFAIL;
+		break;
+	case HTTPC_ENOMEM:
+		rc = MOD_REMOTE_ENOMEM;
+		break;
+	default:
+		rc = MOD_REMOTE_EANSWER;
+		break;
 	}
 	if (rc != MOD_REMOTE_OK)
 		buf_puts(err, why.ptr ? why.ptr : "failed");
@@ -374,6 +313,6 @@ out:
 	buf_release(&url);
 	buf_release(&body);
 	buf_release(&why);
-	buf_release(&sink.body);
+	buf_release(&res.body);
 	return rc;
 }

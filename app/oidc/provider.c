@@ -10,7 +10,6 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/httpc.h"
-#include "http/client.h"
 #include "core/banned.h"
 
 #define OIDC_MAX_DISCOVERY (64 * 1024)
@@ -176,17 +175,14 @@ done:
 
 static int oidc_get(const char *url, size_t max, struct buf *body, struct buf *err)
 {
-	struct http_call call = { .url = url, .timeout_ms = OIDC_TIMEOUT_MS, .max_response = max };
-	struct http_answer a;
+	struct httpc_request req = { .method = "GET", .url = url, .timeout_ms = OIDC_TIMEOUT_MS, .max_response = max };
+	struct httpc_response res = { 0, BUF_INIT, 0 };
 
-	if (http_call_run(&call, &a, err) < 0)
-		return -1;
-	if (a.status != 200) {
-		buf_printf(err, "%s answered HTTP %ld", url, a.status);
-		buf_release(&a.body);
+	if (httpc_fetch(&req, &res, err) != HTTPC_OK) {
+		buf_release(&res.body);
 		return -1;
 	}
-	*body = a.body;
+	*body = res.body;
 	return 0;
 }
 

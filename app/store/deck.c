@@ -6,16 +6,34 @@
 #include "store/batch.h"
 #include "core/banned.h"
 
-int deck_candidates(struct db *db, struct arena *a, unsigned long long uid, size_t limit,
+int deck_candidates(struct db *db, struct arena *a, unsigned long long uid, enum posts_ai ai, size_t limit,
 		    struct deck_candidate **out, size_t *n)
 {
 	struct db_rows rows;
-	int rc = db_query(db, a, &rows, limit,
-			  "SELECT p.id, p.user_id, p.likes_count, p.superlikes_count, UNIX_TIMESTAMP(p.created_at) "
-			  "FROM posts p FORCE INDEX (posts_originals) LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
-			  "WHERE p.state = 'approved' AND p.repost_of_id IS NULL AND p.user_id <> ? AND s.post_id IS NULL "
-			  "ORDER BY p.id DESC LIMIT ?",
-			  "uuu", uid, uid, (unsigned long long)limit);
+	int rc;
+
+	/* One literal per filter: statements are cached by their text. */
+	if (ai == POSTS_AI_ONLY)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT p.id, p.user_id, p.likes_count, p.superlikes_count, UNIX_TIMESTAMP(p.created_at) "
+			      "FROM posts p FORCE INDEX (posts_originals) LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
+			      "WHERE p.state = 'approved' AND p.repost_of_id IS NULL AND p.user_id <> ? AND s.post_id IS NULL "
+			      "AND p.provenance <> 'unmarked' ORDER BY p.id DESC LIMIT ?",
+			      "uuu", uid, uid, (unsigned long long)limit);
+	else if (ai == POSTS_AI_HIDE)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT p.id, p.user_id, p.likes_count, p.superlikes_count, UNIX_TIMESTAMP(p.created_at) "
+			      "FROM posts p FORCE INDEX (posts_originals) LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
+			      "WHERE p.state = 'approved' AND p.repost_of_id IS NULL AND p.user_id <> ? AND s.post_id IS NULL "
+			      "AND p.provenance = 'unmarked' ORDER BY p.id DESC LIMIT ?",
+			      "uuu", uid, uid, (unsigned long long)limit);
+	else
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT p.id, p.user_id, p.likes_count, p.superlikes_count, UNIX_TIMESTAMP(p.created_at) "
+			      "FROM posts p FORCE INDEX (posts_originals) LEFT JOIN deck_swipes s ON s.user_id = ? AND s.post_id = p.id "
+			      "WHERE p.state = 'approved' AND p.repost_of_id IS NULL AND p.user_id <> ? AND s.post_id IS NULL "
+			      "ORDER BY p.id DESC LIMIT ?",
+			      "uuu", uid, uid, (unsigned long long)limit);
 
 	if (rc != DB_OK)
 		return rc;

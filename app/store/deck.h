@@ -12,12 +12,14 @@
 
 #include "deck/rank.h"
 #include "store/db.h"
+#include "store/posts.h"
 
 struct arena;
 
 enum deck_action { DECK_LIKE, DECK_SUPERLIKE, DECK_PASS };
 
-int deck_candidates(struct db *db, struct arena *a, unsigned long long uid, size_t limit,
+/* ai keeps only AI-made posts, or only the others (store/posts.h). */
+int deck_candidates(struct db *db, struct arena *a, unsigned long long uid, enum posts_ai ai, size_t limit,
 		    struct deck_candidate **out, size_t *n);
 /* For each candidate, how many accounts uid follows liked it. */
 int deck_social(struct db *db, struct arena *a, unsigned long long uid, struct deck_candidate *c, size_t n);

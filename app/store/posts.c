@@ -13,7 +13,9 @@
 	"DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s.%f'), "                                     \
 	"u.username, u.display_name, u.avatar_hash, "                                              \
 	"m.id, m.sha256, m.format, m.width, m.height, m.frames, m.feed_width, m.feed_height, "     \
-	"m.thumb_width, m.thumb_height, m.blurhash, m.description"
+	"m.thumb_width, m.thumb_height, m.blurhash, m.description, "                                \
+	"p.provenance, p.ai_engine, p.ai_model, p.ai_prompt"
+
 #define POSTS_FROM " FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id"
 
 /* "2026-11-28T12:00:00.123456" -> "2026-11-28T12:00:00.123Z" in place. */
@@ -62,6 +64,10 @@ static void posts_from_row(const struct db_rows *r, size_t i, struct post *p)
 	p->media.thumb_height = posts_int(r, i, c++);
 	p->media.blurhash = db_cell(r, i, c++)->ptr;
 	p->media.description = db_cell(r, i, c++)->ptr;
+	p->provenance = db_cell(r, i, c++)->ptr;
+	p->ai_engine = db_cell(r, i, c++)->ptr;
+	p->ai_model = db_cell(r, i, c++)->ptr;
+	p->ai_prompt = db_cell(r, i, c++)->ptr;
 }
 
 int posts_find(struct db *db, struct arena *a, unsigned long long id, struct post *out)
@@ -155,6 +161,9 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 	const struct post_media *m = &p->media;
 	struct arena *a = arena_new(1024);
 	unsigned long long media_id = 0;
+	const char *provenance = p->provenance ? p->provenance : "unmarked";
+	const char *engine = p->ai_engine, *model = p->ai_model, *prompt = p->ai_prompt;
+	struct arena *ma = NULL; /* the draft media row's */
 	struct db_rows rows;
 	int rc;
 
@@ -169,17 +178,27 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 	if (rc == DB_OK && p->media_id) {
 		/* An upload made before its post: the author's, and not shown
 		 * by another post yet. Locked, so two posts cannot take it. */
-		a = arena_new(1024);
-		if (!a)
+		ma = arena_new(1024);
+		if (!ma)
 			return DB_ERR;
-		rc = db_query(db, a, &rows, 1,
-			      "SELECT m.id FROM media m WHERE m.id = ? AND m.owner_id = ? AND m.kind = 'post' "
+		rc = db_query(db, ma, &rows, 1,
+			      "SELECT m.id, g.engine, g.model FROM media m LEFT JOIN generations g ON g.id = m.generation_id "
+			      "WHERE m.id = ? AND m.owner_id = ? AND m.kind = 'post' "
 			      "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id) FOR UPDATE",
 			      "uu", p->media_id, p->user_id);
 		if (rc == DB_OK && rows.nrows == 0)
 			rc = POSTS_MEDIA_UNAVAILABLE;
-		arena_free(a);
 		media_id = p->media_id;
+		/* An image generated here is labelled so whichever way it is
+		 * posted (the API's media_ids too); its prompt only when the
+		 * author chose to share it. */
+		if (rc == DB_OK && db_cell(&rows, 0, 1)->ptr) {
+			if (strcmp(provenance, "generated") != 0)
+				prompt = NULL;
+			provenance = "generated";
+			engine = db_cell(&rows, 0, 1)->ptr;
+			model = db_cell(&rows, 0, 2)->ptr;
+		}
 	} else if (rc == DB_OK)
 		rc = db_exec(db,
 			     "INSERT INTO media (owner_id, sha256, kind, format, width, height, frames, "
@@ -191,10 +210,11 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 			     (long long)m->thumb_height, p->media_bytes, m->blurhash, m->description);
 	if (rc == DB_OK)
 		rc = db_exec(db,
-			     "INSERT INTO posts (user_id, media_id, caption, is_sensitive, state, idempotency_key) "
-			     "VALUES (?, ?, ?, ?, ?, ?)",
-			     NULL, id, "uusiss", p->user_id, media_id, p->caption, (long long)p->sensitive,
-			     p->approved ? "approved" : "pending", p->idempotency_key);
+			     "INSERT INTO posts (user_id, media_id, caption, is_sensitive, state, idempotency_key, "
+			     "provenance, ai_engine, ai_model, ai_prompt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     NULL, id, "uusissssss", p->user_id, media_id, p->caption, (long long)p->sensitive,
+			     p->approved ? "approved" : "pending", p->idempotency_key, provenance, engine, model, prompt);
+	arena_free(ma); /* after the insert: engine and model may point into it */
 	if (rc == DB_OK)
 		rc = posts_insert_tags(db, p, *id);
 	if (rc == DB_OK && p->approved)
@@ -460,6 +480,29 @@ int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, 
 	rc = db_query(db, a, &rows, limit,
 		      "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id < ? AND repost_of_id IS NULL "
 		      "ORDER BY id DESC LIMIT ?", "uu", max_id, (unsigned long long)limit);
+	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+int posts_recent_ids_ai(struct db *db, struct arena *a, enum posts_ai ai, unsigned long long max_id, size_t limit,
+			unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	int rc;
+
+	if (ai == POSTS_AI_ALL)
+		return posts_recent_ids(db, a, max_id, limit, ids, n);
+	if (!max_id)
+		max_id = ~0ULL >> 1;
+	if (ai == POSTS_AI_ONLY)
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts WHERE state = 'approved' AND provenance IN ('uploaded_ai', 'generated') "
+			      "AND id < ? AND repost_of_id IS NULL ORDER BY id DESC LIMIT ?",
+			      "uu", max_id, (unsigned long long)limit);
+	else
+		rc = db_query(db, a, &rows, limit,
+			      "SELECT id FROM posts FORCE INDEX (posts_originals) WHERE state = 'approved' AND id < ? "
+			      "AND repost_of_id IS NULL AND provenance = 'unmarked' ORDER BY id DESC LIMIT ?",
+			      "uu", max_id, (unsigned long long)limit);
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 

@@ -40,6 +40,13 @@ struct post {
 	char *display_name;
 	char *avatar_hash;
 	struct post_media media;
+	/* Where the image came from: provenance is unmarked, uploaded_ai or
+	 * generated; for generated, the engine and model, and the prompt
+	 * when the author shared it (NULL otherwise). */
+	char *provenance;
+	char *ai_engine;
+	char *ai_model;
+	char *ai_prompt;
 };
 
 /* What a new post is made of; the media fields come from the pipeline. */
@@ -55,6 +62,8 @@ struct post_new {
 	struct post_media media;
 	unsigned long long media_bytes;
 	unsigned long long media_id; /* an upload made before the post (the API), or 0 for the fields above */
+	const char *provenance; /* NULL: unmarked */
+	const char *ai_engine, *ai_model, *ai_prompt; /* NULL unless generated (ai_prompt: when shared) */
 };
 
 /* The post this user already made with idempotency key, if any:
@@ -99,6 +108,12 @@ int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_
 /* Newest approved original posts by everyone, id < max_id. */
 int posts_recent_ids(struct db *db, struct arena *a, unsigned long long max_id, size_t limit,
 		     unsigned long long **ids, size_t *n);
+/* Which posts a feed shows by provenance (Explore and the deck's ?ai=). */
+enum posts_ai { POSTS_AI_ALL = 0, POSTS_AI_ONLY, POSTS_AI_HIDE };
+/* As posts_recent_ids(), keeping only AI-made posts (generated here or
+ * marked by their author) or only the others. */
+int posts_recent_ids_ai(struct db *db, struct arena *a, enum posts_ai ai, unsigned long long max_id, size_t limit,
+			unsigned long long **ids, size_t *n);
 /* The most liked approved posts of the last hours, most liked first. */
 int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n);
 /* Approved posts with the hashtag, id < max_id. */

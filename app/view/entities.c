@@ -275,6 +275,20 @@ struct entity_viewer {
 	bool reblogged;
 };
 
+/* Where the post's image came from; null fields when not known or not shared. */
+static struct json_object *entity_provenance(const struct post *p)
+{
+	struct json_object *o = json_object_new_object();
+	const char *src = p->provenance ? p->provenance : "unmarked";
+
+	entity_str(o, "source", src);
+	entity_bool(o, "ai_generated", strcmp(src, "unmarked") != 0);
+	json_object_object_add(o, "engine", p->ai_engine ? json_object_new_string(p->ai_engine) : NULL);
+	json_object_object_add(o, "model", p->ai_model ? json_object_new_string(p->ai_model) : NULL);
+	json_object_object_add(o, "prompt", p->ai_prompt ? json_object_new_string(p->ai_prompt) : NULL);
+	return o;
+}
+
 /* The fields every Status has, for p (a post, or a reblog wrapper when
  * inner is given). */
 static struct json_object *entity_status_base(struct request *r, const struct post *p, const struct user *author,
@@ -330,6 +344,7 @@ static struct json_object *entity_status_base(struct request *r, const struct po
 		entity_bool(beau, "super_liked", v->like == LIKE_SUPER);
 		entity_int(beau, "superlikes_count", (long long)p->superlikes_count);
 		entity_str(beau, "state", p->state);
+		json_object_object_add(beau, "provenance", entity_provenance(p));
 		json_object_object_add(s, "beaubelle", beau);
 	} else {
 		json_object_put(beau);

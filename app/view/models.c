@@ -101,6 +101,24 @@ static struct json_object *model_image(struct request *r, const struct post *p)
 	return img;
 }
 
+/* Where the image came from, for the "AI-generated · model" label. */
+static struct json_object *model_provenance(const struct post *p)
+{
+	struct json_object *o = json_object_new_object();
+	const char *src = p->provenance ? p->provenance : "unmarked";
+
+	model_str(o, "source", src);
+	json_object_object_add(o, "ai", json_object_new_boolean(strcmp(src, "unmarked") != 0));
+	json_object_object_add(o, "generated", json_object_new_boolean(strcmp(src, "generated") == 0));
+	if (p->ai_model && p->ai_model[0])
+		model_str(o, "model", p->ai_model);
+	if (p->ai_engine && p->ai_engine[0])
+		model_str(o, "engine", p->ai_engine);
+	if (p->ai_prompt && p->ai_prompt[0])
+		model_str(o, "prompt", p->ai_prompt);
+	return o;
+}
+
 struct json_object *model_post(struct request *r, const struct post *p)
 {
 	struct json_object *o = json_object_new_object(), *author = json_object_new_object();
@@ -133,6 +151,7 @@ struct json_object *model_post(struct request *r, const struct post *p)
 		model_str(author, "avatar_url", model_media_url(r, p->avatar_hash, "thumb"));
 	json_object_object_add(o, "author", author);
 	json_object_object_add(o, "image", model_image(r, p));
+	json_object_object_add(o, "provenance", model_provenance(p));
 	json_object_object_add(o, "mine", json_object_new_boolean(mine));
 	json_object_object_add(o, "can_delete", json_object_new_boolean(mine || user_is_moderator(r->user)));
 	return o;

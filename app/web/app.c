@@ -19,6 +19,7 @@
 #include "store/rds.h"
 #include "web/assets.h"
 #include "view/tpl.h"
+#include "generation/engine.h"
 #include "core/banned.h"
 
 /* The origin (scheme://host[:port]) of an absolute URL into out; "" for a path. */
@@ -123,6 +124,7 @@ void app_release(struct app *app)
 	oidc_set_free(app->oidc);
 	mod_engine_free(app->mod);
 	storage_free(app->media);
+	gen_engine_free(app->gen);
 	conf_free(app->conf);
 	memset(app, 0, sizeof(*app));
 }

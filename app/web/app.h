@@ -12,6 +12,7 @@ struct pw_policy;
 struct mod_engine;
 struct oidc_set;
 struct storage;
+struct gen_engine;
 struct rds;
 struct tpl_set;
 
@@ -23,6 +24,7 @@ struct app {
 	struct mod_engine *mod; /* loaded by the job worker when moderation is builtin or remote */
 	struct oidc_set *oidc;  /* the [oidc.NAME] providers; the pool's master discovers them */
 	struct storage *media;  /* where images are kept: [media] backend */
+	struct gen_engine *gen; /* the job worker's image generation client, when [generation] url is set */
 	long migrations_latest;
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;

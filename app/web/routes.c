@@ -17,6 +17,7 @@
 #include "handlers/health.h"
 #include "handlers/status.h"
 #include "handlers/deck.h"
+#include "handlers/generate.h"
 #include "handlers/language.h"
 #include "handlers/moderation.h"
 #include "handlers/notifications.h"
@@ -72,6 +73,10 @@ const struct route routes[] = {
 	{ "GET", "/new", posts_compose, 0 },
 	{ "POST", "/new", posts_create_form, ROUTE_UPLOAD },
 	{ "POST", "/new/presign", uploads_presign, 0 },
+	{ "GET", "/new/generate", generate_form, 0 },
+	{ "POST", "/new/generate", generate_create, 0 },
+	{ "GET", "/new/generate/:id", generate_show, 0 },
+	{ "GET", "/new/generate/:id/status", generate_status, 0 },
 	{ "GET", "/p/:id", posts_show, 0 },
 	{ "GET", "/p/:id/delete", posts_delete_confirm, 0 },
 	{ "POST", "/p/:id/delete", posts_delete_form, 0 },

@@ -24,7 +24,8 @@
   const refill = async () => {
     if (deck.querySelectorAll('.deck-card:not(.gone)').length > 2) return;
     try {
-      const res = await fetch('/deck?cards=1', { credentials: 'same-origin' });
+      const ai = deck.dataset.ai ? `&ai=${encodeURIComponent(deck.dataset.ai)}` : '';
+      const res = await fetch(`/deck?cards=1${ai}`, { credentials: 'same-origin' });
       if (!res.ok) return;
       const box = document.createElement('div');
       box.innerHTML = await res.text();

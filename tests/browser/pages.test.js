@@ -18,6 +18,7 @@ const english = execFileSync('node', [path.join(root, 'scripts/i18n-check'), '--
   .split('\n').filter((line) => line.startsWith('"')).map((line) => JSON.parse(line))
   .filter((s) => /^[A-Z][a-z]+ [a-z]+/.test(s) && !s.includes('{{') && !s.includes('BeauBelle'));
 
+const generation = Boolean(process.env.BEAUBELLE_GENERATION_STANDIN);
 let browser, user, other, postPath;
 test.before(async () => {
   browser = await launch();
@@ -36,6 +37,8 @@ const pages = () => [
   ['new', '/new'], ['deck', '/deck'], ['collection', '/collection'], ['notifications', '/notifications'],
   ['settings', '/settings'], ['account', '/settings/account'], ['sessions', '/settings/sessions'],
   ['notify-settings', '/settings/notifications'], ['blocks', '/settings/blocks'], ['delete', '/settings/delete'],
+  // The Generate tab, when the stack has an engine (scripts/test gives it a stand-in).
+  ...(generation ? [['generate', '/new/generate']] : []),
 ];
 
 async function tabReachesEverything(page) {

@@ -104,8 +104,21 @@ int main(void)
 	ok(parse(c, "[server]\nworkers = 100000\n", &err) < 0 && strstr(err.ptr, "out of range"), "out of range refused");
 	ok(parse(c, "[limits]\nmax_body_bytes = 12Q\n", &err) < 0, "bad size suffix refused");
 	ok(parse(c, "workers = 1\n", &err) < 0, "key outside a section refused");
-	ok(parse(c, "[oidc.keycloak]\nissuer = https://id.example\n", &err) == 0, "oidc sections accepted");
+	ok(parse(c, "[oidc.keycloak]\nissuer = https://id.example\nclient_id = x\nclient_secret = y\n", &err) == 0, "oidc sections accepted");
 	test_oidc();
+
+	/* [generation]: off by default, checked when set. */
+	ok(c->gen_url[0] == '\0' && c->gen_max_images == 4, "generation is off by default, up to 4 images");
+	ok(parse(c, "[generation]\nurl = http://127.0.0.1:8080\nsize = 768x1024\nmax_images = 2\n", &err) == 0 &&
+		   conf_validate(c, &err) == 0, "a generation section parses and validates");
+	ok(parse(c, "[generation]\nmax_images = 5\n", &err) < 0, "more than 4 images refused");
+	ok(parse(c, "[generation]\nsize = large\n", &err) == 0 && conf_validate(c, &err) < 0 && strstr(err.ptr, "size"),
+	   "a size that is not WxH refused at validation");
+	ok(parse(c, "[generation]\nsize = 1024x1024\nurl = file:///etc/passwd\n", &err) == 0 && conf_validate(c, &err) < 0 &&
+		   strstr(err.ptr, "[generation] url"), "a url that is not http(s) refused");
+	ok(parse(c, "[generation]\nurl = \nnegative_prompt = pipe\n", &err) == 0 && conf_validate(c, &err) < 0 &&
+		   strstr(err.ptr, "negative_prompt"), "negative_prompt must be text, localai or off");
+	ok(parse(c, "[generation]\nnegative_prompt = text\n", &err) == 0 && conf_validate(c, &err) == 0, "and back to valid");
 
 	setenv("BEAUBELLE_SERVER_WORKERS", "7", 1);
 	conf_free(c);
