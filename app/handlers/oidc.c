@@ -29,6 +29,7 @@
 #include "handlers/accounts.h"
 #include "handlers/form.h"
 #include "core/httpc.h"
+#include "core/json.h"
 #include "http/request.h"
 #include "http/url.h"
 #include "i18n/i18n.h"
@@ -117,14 +118,6 @@ static const char *oidc_hash(struct request *r, const char *value)
 static const char *oidc_enc(struct request *r, const char *s)
 {
 	return url_encode(r->arena, s, strlen(s));
-}
-
-static const char *oidc_json_get(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
-		       json_object_get_string(v) : NULL;
 }
 
 /* --- starting a flow */
@@ -227,11 +220,11 @@ static int oidc_take_flow(struct request *r, struct oidc_flow *flow, struct json
 	if (!o)
 		return oidc_fail(r, 400, NULL, "unknown, used or expired state", expired);
 	*holder = o;
-	flow->provider = oidc_json_get(o, "p");
-	flow->nonce = oidc_json_get(o, "n");
-	flow->verifier = oidc_json_get(o, "v");
-	flow->browser = oidc_json_get(o, "b");
-	flow->next = oidc_json_get(o, "next");
+	flow->provider = json_str(o, "p");
+	flow->nonce = json_str(o, "n");
+	flow->verifier = json_str(o, "v");
+	flow->browser = json_str(o, "b");
+	flow->next = json_str(o, "next");
 	flow->link_uid = json_object_object_get_ex(o, "u", &u) ? (unsigned long long)json_object_get_int64(u) : 0;
 	if (!flow->provider || !flow->nonce || !flow->verifier || !flow->browser || !flow->next)
 		return oidc_fail(r, 400, NULL, "incomplete flow", expired);
@@ -283,9 +276,9 @@ static const char *oidc_exchange(struct request *r, struct oidc_provider *p, con
 	buf_release(&err);
 	o = a.body.ptr ? json_tokener_parse(a.body.ptr) : NULL;
 	if (o) {
-		token = oidc_json_get(o, "id_token");
-		error = oidc_json_get(o, "error");
-		*access = oidc_json_get(o, "access_token");
+		token = json_str(o, "id_token");
+		error = json_str(o, "error");
+		*access = json_str(o, "access_token");
 		*access = *access ? arena_strndup(r->arena, *access, strnlen(*access, 4096)) : NULL;
 		token = token ? arena_strndup(r->arena, token, strlen(token)) : NULL;
 		error = error ? arena_printf(r->arena, "%.100s", error) : NULL;
@@ -343,10 +336,10 @@ static void oidc_userinfo(struct request *r, struct oidc_provider *p, const char
 		auth_event(r, "oidc_userinfo_failed", 0, err.ptr ? err.ptr : "");
 	buf_release(&err);
 	buf_release(&a.body);
-	if (o && (v = oidc_json_get(o, "sub")) && strcmp(v, c->sub) == 0) {
-		if ((v = oidc_json_get(o, "preferred_username")))
+	if (o && (v = json_str(o, "sub")) && strcmp(v, c->sub) == 0) {
+		if ((v = json_str(o, "preferred_username")))
 			snprintf(c->preferred_username, sizeof(c->preferred_username), "%s", v);
-		if ((v = oidc_json_get(o, "name")) && !c->name[0])
+		if ((v = json_str(o, "name")) && !c->name[0])
 			snprintf(c->name, sizeof(c->name), "%s", v);
 	}
 	json_object_put(o);
@@ -515,7 +508,7 @@ static struct json_object *oidc_pending_get(struct request *r, const char **key)
 	reply = rds_cmd(r->app->rds, "GET %s", *key);
 	o = reply && reply->type == REDIS_REPLY_STRING ? json_tokener_parse(reply->str) : NULL;
 	freeReplyObject(reply);
-	if (o && (!oidc_json_get(o, "p") || !oidc_json_get(o, "iss") || !oidc_json_get(o, "sub"))) {
+	if (o && (!json_str(o, "p") || !json_str(o, "iss") || !json_str(o, "sub"))) {
 		json_object_put(o);
 		o = NULL;
 	}
@@ -543,7 +536,7 @@ static const char *oidc_suggest(struct request *r, const char *wanted)
 static int oidc_render_signup(struct request *r, int status, struct json_object *pending, struct form *f)
 {
 	struct json_object *m = page_model(r, page_t(r, N_("Choose your username")));
-	struct oidc_provider *p = oidc_find(r->app->oidc, oidc_json_get(pending, "p"));
+	struct oidc_provider *p = oidc_find(r->app->oidc, json_str(pending, "p"));
 
 	json_object_object_add(m, "csrf_token", json_object_new_string(auth_csrf_token(r)));
 	json_object_object_add(m, "provider", json_object_new_string(p ? p->conf->display_name : ""));
@@ -551,10 +544,10 @@ static int oidc_render_signup(struct request *r, int status, struct json_object 
 		form_to_model(f, m);
 	} else {
 		struct json_object *form = json_object_new_object();
-		const char *name = oidc_json_get(pending, "name");
+		const char *name = json_str(pending, "name");
 
 		json_object_object_add(form, "username",
-				       json_object_new_string(oidc_suggest(r, oidc_json_get(pending, "username"))));
+				       json_object_new_string(oidc_suggest(r, json_str(pending, "username"))));
 		json_object_object_add(form, "display_name", json_object_new_string(name ? name : ""));
 		json_object_object_add(m, "form", form);
 	}
@@ -590,8 +583,8 @@ static int oidc_create(struct request *r, struct json_object *pending, const cha
 	if (rc == DB_OK && display_name[0])
 		rc = users_update_profile(r->app->db, *id, display_name, "");
 	if (rc == DB_OK)
-		rc = identities_link(r->app->db, *id, oidc_json_get(pending, "p"), oidc_json_get(pending, "iss"),
-				     oidc_json_get(pending, "sub"));
+		rc = identities_link(r->app->db, *id, json_str(pending, "p"), json_str(pending, "iss"),
+				     json_str(pending, "sub"));
 	if (rc == DB_OK && db_commit(r->app->db) == DB_OK)
 		return 0;
 	db_rollback(r->app->db);
@@ -600,7 +593,7 @@ static int oidc_create(struct request *r, struct json_object *pending, const cha
 		return 422;
 	}
 	if (rc == DB_DUPLICATE)
-		return oidc_fail(r, 409, oidc_json_get(pending, "p"), "identity linked meanwhile",
+		return oidc_fail(r, 409, json_str(pending, "p"), "identity linked meanwhile",
 				 N_("This account at the identity provider is already linked to another BeauBelle account."));
 	return 503;
 }
@@ -644,7 +637,7 @@ int oidc_signup(struct request *r)
 		json_object_put(pending);
 		return rc;
 	}
-	next = oidc_json_get(pending, "next");
+	next = json_str(pending, "next");
 	next = next && url_is_local_path(str_from(next)) ? arena_strndup(r->arena, next, strlen(next)) : "/";
 	json_object_put(pending);
 	if (rc)

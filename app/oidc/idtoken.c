@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "oidc/jwks.h"
 #include "core/banned.h"
 
@@ -33,31 +34,16 @@ const char *idtoken_reason(enum idtoken_status s)
 static json_object *idtoken_part(const char *s, size_t len)
 {
 	unsigned char raw[IDTOKEN_PART_MAX];
-	struct json_tokener *tok;
 	json_object *o;
 	long n = jwks_b64url_decode(s, len, raw, sizeof(raw));
 
-	if (n <= 0)
+	if (n <= 0 || !(o = json_parse_exact((const char *)raw, (size_t)n, 8)))
 		return NULL;
-	tok = json_tokener_new_ex(8);
-	if (!tok)
-		return NULL;
-	o = json_tokener_parse_ex(tok, (const char *)raw, (int)n);
-	if (o && (json_tokener_get_parse_end(tok) != (size_t)n || !json_object_is_type(o, json_type_object))) {
+	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
-static const char *idtoken_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
-	return json_object_get_string(v);
+	}
+	return o;
 }
 
 /* A NumericDate claim; false when absent or not a number. */
@@ -81,7 +67,7 @@ static bool idtoken_equal(const char *a, const char *b)
 
 static enum idtoken_status idtoken_audience(json_object *payload, const char *client_id)
 {
-	const char *azp = idtoken_str(payload, "azp");
+	const char *azp = json_str(payload, "azp");
 	json_object *aud;
 	bool found = false;
 	size_t n = 1;
@@ -125,7 +111,7 @@ static void idtoken_copy(char *dst, size_t cap, const char *src)
 static enum idtoken_status idtoken_claims_check(json_object *payload, const struct idtoken_expect *want,
 						struct idtoken_claims *out)
 {
-	const char *iss = idtoken_str(payload, "iss"), *nonce = idtoken_str(payload, "nonce");
+	const char *iss = json_str(payload, "iss"), *nonce = json_str(payload, "nonce");
 	long long exp, iat, nbf;
 	enum idtoken_status s;
 	json_object *v;
@@ -143,13 +129,13 @@ static enum idtoken_status idtoken_claims_check(json_object *payload, const stru
 		return IDTOKEN_NOT_YET_VALID;
 	if (!nonce || !want->nonce || !idtoken_equal(nonce, want->nonce))
 		return IDTOKEN_BAD_NONCE;
-	if (!idtoken_subject_valid(idtoken_str(payload, "sub")))
+	if (!idtoken_subject_valid(json_str(payload, "sub")))
 		return IDTOKEN_BAD_SUBJECT;
-	idtoken_copy(out->sub, sizeof(out->sub), idtoken_str(payload, "sub"));
+	idtoken_copy(out->sub, sizeof(out->sub), json_str(payload, "sub"));
 	idtoken_copy(out->preferred_username, sizeof(out->preferred_username),
-		     idtoken_str(payload, "preferred_username"));
-	idtoken_copy(out->name, sizeof(out->name), idtoken_str(payload, "name"));
-	idtoken_copy(out->email, sizeof(out->email), idtoken_str(payload, "email"));
+		     json_str(payload, "preferred_username"));
+	idtoken_copy(out->name, sizeof(out->name), json_str(payload, "name"));
+	idtoken_copy(out->email, sizeof(out->email), json_str(payload, "email"));
 	out->email_verified = json_object_object_get_ex(payload, "email_verified", &v) &&
 			      json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
 	return IDTOKEN_OK;
@@ -159,7 +145,7 @@ static enum idtoken_status idtoken_claims_check(json_object *payload, const stru
 static enum idtoken_status idtoken_key(json_object *header, const struct jwks *keys, const struct jwk **key,
 				       jwt_alg_t *alg)
 {
-	const char *name = idtoken_str(header, "alg");
+	const char *name = json_str(header, "alg");
 	json_object *crit;
 
 	if (!name)
@@ -173,7 +159,7 @@ static enum idtoken_status idtoken_key(json_object *header, const struct jwks *k
 		*alg = JWT_ALG_ES256;
 	else
 		return IDTOKEN_BAD_ALG;
-	*key = jwks_find(keys, idtoken_str(header, "kid"), *alg == JWT_ALG_RS256 ? JWK_RSA : JWK_EC_P256);
+	*key = jwks_find(keys, json_str(header, "kid"), *alg == JWT_ALG_RS256 ? JWK_RSA : JWK_EC_P256);
 	return *key ? IDTOKEN_OK : IDTOKEN_UNKNOWN_KEY;
 }
 

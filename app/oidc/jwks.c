@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/json.h"
 #include "core/banned.h"
 
 #define JWK_RSA_MIN_BITS 2048
@@ -30,19 +31,10 @@ long jwks_b64url_decode(const char *s, size_t len, unsigned char *out, size_t ca
 	return (long)n;
 }
 
-static const char *jwk_string(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* A field of the key, base64url-decoded; -1 when absent or bad. */
 static long jwk_bytes(json_object *o, const char *key, unsigned char *out, size_t cap)
 {
-	const char *s = jwk_string(o, key);
+	const char *s = json_str(o, key);
 
 	return s ? jwks_b64url_decode(s, strlen(s), out, cap) : -1;
 }
@@ -106,7 +98,7 @@ static char *jwk_rsa_pem(json_object *o, size_t *len)
 static char *jwk_ec_pem(json_object *o, size_t *len)
 {
 	unsigned char point[65];
-	const char *crv = jwk_string(o, "crv");
+	const char *crv = json_str(o, "crv");
 	OSSL_PARAM_BLD *bld;
 	char *pem = NULL;
 
@@ -126,7 +118,7 @@ static char *jwk_ec_pem(json_object *o, size_t *len)
 /* Keep key o when it is a signing key of a kind we accept. */
 static void jwks_add(struct jwks *k, json_object *o)
 {
-	const char *kty = jwk_string(o, "kty"), *use = jwk_string(o, "use"), *kid = jwk_string(o, "kid");
+	const char *kty = json_str(o, "kty"), *use = json_str(o, "use"), *kid = json_str(o, "kid");
 	struct jwk *key = &k->keys[k->n];
 
 	if (!kty || (use && strcmp(use, "sig") != 0) || (kid && strlen(kid) > JWKS_KID_MAX))
@@ -147,7 +139,6 @@ static void jwks_add(struct jwks *k, json_object *o)
 
 int jwks_parse(const char *json, size_t len, struct jwks *out, struct buf *err)
 {
-	struct json_tokener *tok;
 	json_object *doc, *keys;
 
 	memset(out, 0, sizeof(*out));
@@ -155,15 +146,7 @@ int jwks_parse(const char *json, size_t len, struct jwks *out, struct buf *err)
 		buf_puts(err, "the key set is too large");
 		return -1;
 	}
-	tok = json_tokener_new_ex(16);
-	if (!tok)
-		return -1;
-	doc = json_tokener_parse_ex(tok, json, (int)len);
-	if (doc && json_tokener_get_parse_end(tok) != len) {
-		json_object_put(doc);
-		doc = NULL;
-	}
-	json_tokener_free(tok);
+	doc = json_parse_exact(json, len, 16);
 	if (!doc || !json_object_object_get_ex(doc, "keys", &keys) || !json_object_is_type(keys, json_type_array)) {
 		json_object_put(doc);
 		buf_puts(err, "the key set is not a JWKS document");

@@ -10,6 +10,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "core/httpc.h"
+#include "core/json.h"
 #include "core/banned.h"
 
 #define OIDC_MAX_DISCOVERY (64 * 1024)
@@ -63,15 +64,6 @@ struct oidc_provider *oidc_find(struct oidc_set *s, const char *name)
 	return NULL;
 }
 
-static const char *oidc_json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* Whether array key of o lists word; absent arrays list everything. */
 static bool oidc_json_lists(json_object *o, const char *key, const char *word)
 {
@@ -93,7 +85,7 @@ static bool oidc_json_lists(json_object *o, const char *key, const char *word)
 /* An endpoint of the document: https, or http when the issuer is. */
 static char *oidc_endpoint(json_object *doc, const char *key, const char *issuer, struct buf *err)
 {
-	const char *v = oidc_json_str(doc, key);
+	const char *v = json_str(doc, key);
 	bool plain = strncmp(issuer, "http://", 7) == 0;
 	char *copy;
 
@@ -111,7 +103,6 @@ static char *oidc_endpoint(json_object *doc, const char *key, const char *issuer
 int oidc_discovery_parse(struct oidc_provider *p, const char *json, size_t len, struct buf *err)
 {
 	const char *issuer = p->conf->issuer, *got;
-	struct json_tokener *tok;
 	json_object *doc;
 	int rc = -1;
 
@@ -119,20 +110,16 @@ int oidc_discovery_parse(struct oidc_provider *p, const char *json, size_t len, 
 		buf_puts(err, "the discovery document is too large");
 		return -1;
 	}
-	tok = json_tokener_new_ex(16);
-	if (!tok)
-		return -1;
-	doc = json_tokener_parse_ex(tok, json, (int)len);
-	if (doc && (json_tokener_get_parse_end(tok) != len || !json_object_is_type(doc, json_type_object))) {
+	doc = json_parse_exact(json, len, 16);
+	if (doc && !json_object_is_type(doc, json_type_object)) {
 		json_object_put(doc);
 		doc = NULL;
 	}
-	json_tokener_free(tok);
 	if (!doc) {
 		buf_puts(err, "the discovery document is not a JSON object");
 		return -1;
 	}
-	got = oidc_json_str(doc, "issuer");
+	got = json_str(doc, "issuer");
 	if (!got || strcmp(got, issuer) != 0) {
 		buf_printf(err, "the discovery document is for issuer \"%.200s\", not \"%s\"", got ? got : "", issuer);
 		goto done;
@@ -158,7 +145,7 @@ int oidc_discovery_parse(struct oidc_provider *p, const char *json, size_t len, 
 		oidc_provider_clear(p);
 		goto done;
 	}
-	if (oidc_json_str(doc, "userinfo_endpoint")) {
+	if (json_str(doc, "userinfo_endpoint")) {
 		p->userinfo_endpoint = oidc_endpoint(doc, "userinfo_endpoint", issuer, err);
 		if (!p->userinfo_endpoint) {
 			oidc_provider_clear(p);
