@@ -126,11 +126,34 @@ int attach_draft_describe(struct db *db, unsigned long long owner, unsigned long
 		       NULL, NULL, "suu", description, id, owner);
 }
 
+int attach_delete_unposted(struct db *db, struct arena *a, const struct db_rows *rows, char ***hashes, size_t *n)
+{
+	size_t k = 0;
+	int rc = DB_OK;
+
+	*n = 0;
+	*hashes = arena_calloc(a, rows->nrows ? rows->nrows : 1, sizeof(char *));
+	if (!*hashes)
+		return DB_ERR;
+	for (size_t i = 0; i < rows->nrows && rc == DB_OK; i++) {
+		unsigned long long affected = 0;
+
+		/* Checked again as it goes: a post may have taken it since. */
+		rc = db_exec(db,
+			     "DELETE m FROM media m WHERE m.id = ? "
+			     "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id)",
+			     &affected, NULL, "u", db_cell_u64(rows, i, 0));
+		if (rc == DB_OK && affected)
+			(*hashes)[k++] = db_cell(rows, i, 1)->ptr;
+	}
+	*n = k;
+	return rc;
+}
+
 int attach_drafts_expire(struct db *db, struct arena *a, unsigned long long owner, int max_age, size_t max,
 			 char ***hashes, size_t *n)
 {
 	struct db_rows rows;
-	size_t k = 0;
 	int rc = db_query(db, a, &rows, max,
 			  "SELECT m.id, m.sha256 FROM media m WHERE m.owner_id = ? AND m.kind = 'post' "
 			  "AND m.created_at < NOW(3) - INTERVAL ? SECOND "
@@ -138,22 +161,5 @@ int attach_drafts_expire(struct db *db, struct arena *a, unsigned long long owne
 			  "uuu", owner, (unsigned long long)max_age, (unsigned long long)max);
 
 	*n = 0;
-	if (rc != DB_OK)
-		return rc;
-	*hashes = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(char *));
-	if (!*hashes)
-		return DB_ERR;
-	for (size_t i = 0; i < rows.nrows && rc == DB_OK; i++) {
-		unsigned long long affected = 0;
-
-		/* Checked again as it goes: a post may have taken it since. */
-		rc = db_exec(db,
-			     "DELETE m FROM media m WHERE m.id = ? "
-			     "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id)",
-			     &affected, NULL, "u", db_cell_u64(&rows, i, 0));
-		if (rc == DB_OK && affected)
-			(*hashes)[k++] = db_cell(&rows, i, 1)->ptr;
-	}
-	*n = k;
-	return rc;
+	return rc == DB_OK ? attach_delete_unposted(db, a, &rows, hashes, n) : rc;
 }

@@ -10,6 +10,7 @@
 
 struct arena;
 struct db;
+struct db_rows;
 struct post_media;
 
 #define ATTACH_NOT_FOUND 1
@@ -43,6 +44,9 @@ int attach_draft_find(struct db *db, struct arena *a, unsigned long long owner, 
  * max_age seconds; *hashes (arena) gets their file hashes for clean-up.
  * An upload being posted at the same moment is never taken.
  */
+/* Delete the media rows of rows (columns id, sha256) that no post uses,
+ * each checked as it goes; their hashes (files to forget) in *hashes. */
+int attach_delete_unposted(struct db *db, struct arena *a, const struct db_rows *rows, char ***hashes, size_t *n);
 int attach_drafts_expire(struct db *db, struct arena *a, unsigned long long owner, int max_age, size_t max,
 			 char ***hashes, size_t *n);
 /* Change the alt text of the owner's upload while it is unattached

@@ -2,6 +2,7 @@
 
 #include "core/arena.h"
 #include "store/posts.h"
+#include "store/attachments.h"
 #include "core/banned.h"
 
 #define GENS_COLUMNS \
@@ -207,28 +208,10 @@ int gens_of_media(struct db *db, struct arena *a, unsigned long long owner, unsi
 int gens_discard_results(struct db *db, struct arena *a, unsigned long long id, char ***hashes, size_t *n)
 {
 	struct db_rows rows;
-	size_t k = 0;
 	int rc = db_query(db, a, &rows, 8,
 			  "SELECT m.id, m.sha256 FROM media m WHERE m.generation_id = ? "
 			  "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id)", "u", id);
 
 	*n = 0;
-	if (rc != DB_OK)
-		return rc;
-	*hashes = arena_calloc(a, rows.nrows ? rows.nrows : 1, sizeof(char *));
-	if (!*hashes)
-		return DB_ERR;
-	for (size_t i = 0; i < rows.nrows && rc == DB_OK; i++) {
-		unsigned long long affected = 0;
-
-		/* Checked again as it goes: a post may have taken it since. */
-		rc = db_exec(db,
-			     "DELETE m FROM media m WHERE m.id = ? "
-			     "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.media_id = m.id)",
-			     &affected, NULL, "u", db_cell_u64(&rows, i, 0));
-		if (rc == DB_OK && affected)
-			(*hashes)[k++] = db_cell(&rows, i, 1)->ptr;
-	}
-	*n = k;
-	return rc;
+	return rc == DB_OK ? attach_delete_unposted(db, a, &rows, hashes, n) : rc;
 }
