@@ -22,6 +22,7 @@
 #include "view/page.h"
 #include "web/app.h"
 #include "web/auth.h"
+#include "handlers/posts.h"
 #include "core/banned.h"
 
 #define GEN_NEGATIVE_MAX 500 /* characters */
@@ -71,17 +72,6 @@ static const char *generate_error_msgid(const char *code)
 	if (strcmp(code, "not_image") == 0)
 		return N_("The image generator did not send back a usable image. Please try again.");
 	return N_("The images could not be made. Please try again.");
-}
-
-static const char *generate_new_key(struct request *r)
-{
-	unsigned char raw[16];
-	char *hex = arena_alloc(r->arena, sizeof(raw) * 2 + 1);
-
-	randombytes_buf(raw, sizeof(raw));
-	if (hex)
-		sodium_bin2hex(hex, sizeof(raw) * 2 + 1, raw, sizeof(raw));
-	return hex ? hex : "";
 }
 
 /* The tabs, the limits and the style choices every state of the page shows. */
@@ -311,7 +301,7 @@ int generate_render_result(struct request *r, int status, unsigned long long gen
 		}
 		json_object_object_add(m, "results", results);
 		json_object_object_add(m, n ? "done" : "gone", json_object_new_boolean(1));
-		json_object_object_add(m, "idempotency_key", json_object_new_string(key && key[0] ? key : generate_new_key(r)));
+		json_object_object_add(m, "idempotency_key", json_object_new_string(key && key[0] ? key : posts_new_key(r)));
 		if (f)
 			form_to_model(f, m);
 	}

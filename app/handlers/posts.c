@@ -45,7 +45,7 @@ static int posts_redirect(struct request *r, const char *path)
 
 /* A fresh key per rendered form: a double submit of the same form (or
  * a retry after a timeout) makes one post, not two. */
-static const char *posts_new_key(struct request *r)
+const char *posts_new_key(struct request *r)
 {
 	unsigned char raw[16];
 	char *hex = arena_alloc(r->arena, sizeof(raw) * 2 + 1);

@@ -9,4 +9,8 @@ int posts_show(struct request *r);           /* GET /p/:id */
 int posts_delete_confirm(struct request *r); /* GET /p/:id/delete */
 int posts_delete_form(struct request *r);    /* POST /p/:id/delete */
 
+/* A fresh idempotency key for a rendered form (32 hex digits): a double
+ * submit of the same form, or a retry after a timeout, makes one post. */
+const char *posts_new_key(struct request *r);
+
 #endif
