@@ -1,7 +1,7 @@
 // A memcheck smoke run: a pool of its own under valgrind (workers are
 // forked, so valgrind follows them) serves pages, a login, the API, an
 // image upload through libvips and a post page; no process may report a
-// memory error. Skipped when valgrind is not installed.
+// memory error. Skipped without valgrind, and on the ASan build.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -16,8 +16,11 @@ const { multipart, noisePng } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
 
 const valgrind = (() => { try { return execFileSync('which', ['valgrind'], { encoding: 'utf8' }).trim(); } catch { return null; } })();
+// AddressSanitizer and valgrind cannot watch the same process.
+const sanitized = /__asan_init/.test(execFileSync('readelf', ['--dyn-syms', '-W', bin], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const skip = !valgrind ? 'valgrind not installed' : sanitized ? 'the binary is built with AddressSanitizer' : false;
 
-test('the pool runs clean under valgrind memcheck', { skip: valgrind ? false : 'valgrind not installed', timeout: 300000 }, async (t) => {
+test('the pool runs clean under valgrind memcheck', { skip, timeout: 300000 }, async (t) => {
   const port = await new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
