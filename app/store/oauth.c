@@ -73,15 +73,15 @@ int oauth_code_take(struct db *db, struct arena *a, const char *code_hash, struc
 			      "FROM oauth_codes WHERE code_hash = ? FOR UPDATE", "s", code_hash);
 	if (rc == DB_OK && rows.nrows)
 		rc = db_exec(db, "DELETE FROM oauth_codes WHERE code_hash = ?", NULL, NULL, "s", code_hash);
-	/* Expired codes of everyone go too; the index keeps it cheap. */
-	if (rc == DB_OK)
-		rc = db_exec(db, "DELETE FROM oauth_codes WHERE expires_at < NOW(3) - INTERVAL 1 HOUR", NULL, NULL, "");
 	if (rc == DB_OK)
 		rc = db_commit(db);
 	if (rc != DB_OK) {
 		db_rollback(db);
 		return rc;
 	}
+	/* Expired codes of everyone go too, after the commit: inside it the
+	 * range's gap locks deadlocked concurrent exchanges. Best effort. */
+	db_exec(db, "DELETE FROM oauth_codes WHERE expires_at < NOW(3) - INTERVAL 1 HOUR", NULL, NULL, "");
 	if (rows.nrows == 0 || db_cell_i64(&rows, 0, 5) == 0)
 		return OAUTH_NOT_FOUND;
 	out->app_id = db_cell_u64(&rows, 0, 0);

@@ -9,6 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const net = require('node:net');
 const { startStack, gone, sleep } = require('./lib/stack');
 const { account, startLoad } = require('./lib/load');
 const { checkWrites, checkTimeline } = require('./lib/check');
@@ -147,4 +148,50 @@ test('F10: Redis wiped: people log in again (never a 500), timelines rebuild fro
   const missing = await checkTimeline(stack, follower, before);
   assert.deepEqual(missing, [], 'the rebuilt timeline holds every acknowledged post');
   t.diagnostic(JSON.stringify({ recoveryMs, acked: before.acked.length, writes: before.tally.statuses, reads: before.reads.statuses }));
+});
+
+test('F11: Redis frozen (SIGSTOP): requests answer within its timeout, 503 not 500, and recover', async (t) => {
+  const { load, figures } = await underLoad(t, async () => {
+    const pid = stack.pidOf('redis');
+    process.kill(pid, 'SIGSTOP');
+    await sleep(PHASE_MS / 2);
+    process.kill(pid, 'SIGCONT');
+    return {};
+  });
+  // [redis] timeout_ms is 2 s: a page waits at most about that long.
+  assert.ok(load.reads.maxMs < 5000, `slowest page ${load.reads.maxMs} ms`);
+  figures.slowestReadMs = load.reads.maxMs;
+  t.diagnostic(JSON.stringify({ slowestReadMs: load.reads.maxMs }));
+});
+
+test('F15: slowloris against nginx ties up no FastCGI worker', async (t) => {
+  const sockets = [];
+  for (let i = 0; i < 200; i++) {
+    const s = net.connect(stack.port, '127.0.0.1');
+    s.on('error', () => {});
+    s.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    sockets.push(s);
+  }
+  const drip = setInterval(() => { for (const s of sockets) if (!s.destroyed) s.write('X'); }, 1000);
+  try {
+    let busiest = 0;
+    let slowest = 0;
+    for (let i = 0; i < PHASE_MS / 500; i++) {
+      const status = await (await fetch(`${stack.url}/status?json`)).json();
+      busiest = Math.max(busiest, status['active processes']);
+      const t0 = Date.now();
+      const page = await fetch(`${stack.url}/explore`);
+      await page.text();
+      assert.equal(page.status, 200);
+      slowest = Math.max(slowest, Date.now() - t0);
+      await sleep(500);
+    }
+    // The only busy worker is the one answering /status itself.
+    assert.equal(busiest, 1, 'nginx holds the slow connections, not the workers');
+    assert.ok(slowest < 2000, `other visitors are served (slowest ${slowest} ms)`);
+    t.diagnostic(JSON.stringify({ slowConnections: sockets.length, busiestWorkers: busiest, slowestPageMs: slowest }));
+  } finally {
+    clearInterval(drip);
+    for (const s of sockets) s.destroy();
+  }
 });

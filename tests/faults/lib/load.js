@@ -13,8 +13,8 @@ const RETRYABLE = new Set([502, 503, 504]);
 const PASSWORD = 'gentle-meadow-lantern-42';
 
 class Tally {
-  constructor() { this.statuses = {}; this.errors = 0; }
-  add(status) { this.statuses[status] = (this.statuses[status] || 0) + 1; }
+  constructor() { this.statuses = {}; this.errors = 0; this.maxMs = 0; }
+  add(status, ms = 0) { this.statuses[status] = (this.statuses[status] || 0) + 1; this.maxMs = Math.max(this.maxMs, ms); }
   count(pred) { return Object.entries(this.statuses).filter(([s]) => pred(Number(s))).reduce((a, [, n]) => a + n, 0); }
 }
 
@@ -78,7 +78,8 @@ function startLoad(url, writers, { readers = 2, giveUpMs = 30000 } = {}) {
     const w = writers[i % writers.length];
     loops.push((async () => {
       while (running) {
-        try { reads.add((await w.client.get('/')).status); } catch { reads.errors++; }
+        const t0 = Date.now();
+        try { reads.add((await w.client.get('/')).status, Date.now() - t0); } catch { reads.errors++; }
         await sleep(20);
       }
     })());
