@@ -124,32 +124,6 @@ test('the job worker killed with -9 mid-run: its jobs are taken over, every post
   assert.deepEqual(missing, [], 'posts missing from the follower\'s timeline');
 });
 
-test('F10: Redis wiped: people log in again (never a 500), timelines rebuild from MariaDB', async (t) => {
-  const before = startLoad(stack.url, writers);
-  await sleep(PHASE_MS / 2);
-  const pid = stack.pidOf('redis');
-  stack.kill('redis', 'SIGTERM');
-  assert.ok(await gone(pid));
-  for (const f of fs.readdirSync(path.join(stack.varDir, 'redis'))) fs.rmSync(path.join(stack.varDir, 'redis', f), { recursive: true });
-  await stack.restart('bb_start_redis');
-  const recoveryMs = await stack.ready(60000);
-  await sleep(PHASE_MS / 2);
-  await before.stop();
-  assert.ok(recoveryMs >= 0);
-  assert.equal(before.tally.count((s) => s === 500) + before.reads.count((s) => s === 500), 0,
-    `no 500s: ${JSON.stringify(before.tally.statuses)} ${JSON.stringify(before.reads.statuses)}`);
-  assert.deepEqual(checkWrites(stack, before, writers), []);
-  // Sessions lived in Redis: the page sends people to log in.
-  const res = await follower.client.get('/settings');
-  assert.equal(res.status, 303);
-  assert.match(res.headers.get('location'), /\/login/);
-  const again = await follower.client.submit('/login', '/login', { login: follower.name, password: 'gentle-meadow-lantern-42' });
-  assert.equal(again.status, 303);
-  const missing = await checkTimeline(stack, follower, before);
-  assert.deepEqual(missing, [], 'the rebuilt timeline holds every acknowledged post');
-  t.diagnostic(JSON.stringify({ recoveryMs, acked: before.acked.length, writes: before.tally.statuses, reads: before.reads.statuses }));
-});
-
 test('F11: Redis frozen (SIGSTOP): requests answer within its timeout, 503 not 500, and recover', async (t) => {
   const { load, figures } = await underLoad(t, async () => {
     const pid = stack.pidOf('redis');
@@ -194,4 +168,31 @@ test('F15: slowloris against nginx ties up no FastCGI worker', async (t) => {
     clearInterval(drip);
     for (const s of sockets) s.destroy();
   }
+});
+
+// Last: it logs everyone out.
+test('F10: Redis wiped: people log in again (never a 500), timelines rebuild from MariaDB', async (t) => {
+  const before = startLoad(stack.url, writers);
+  await sleep(PHASE_MS / 2);
+  const pid = stack.pidOf('redis');
+  stack.kill('redis', 'SIGTERM');
+  assert.ok(await gone(pid));
+  for (const f of fs.readdirSync(path.join(stack.varDir, 'redis'))) fs.rmSync(path.join(stack.varDir, 'redis', f), { recursive: true });
+  await stack.restart('bb_start_redis');
+  const recoveryMs = await stack.ready(60000);
+  await sleep(PHASE_MS / 2);
+  await before.stop();
+  assert.ok(recoveryMs >= 0);
+  assert.equal(before.tally.count((s) => s === 500) + before.reads.count((s) => s === 500), 0,
+    `no 500s: ${JSON.stringify(before.tally.statuses)} ${JSON.stringify(before.reads.statuses)}`);
+  assert.deepEqual(checkWrites(stack, before, writers), []);
+  // Sessions lived in Redis: the page sends people to log in.
+  const res = await follower.client.get('/settings');
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('location'), /\/login/);
+  const again = await follower.client.submit('/login', '/login', { login: follower.name, password: 'gentle-meadow-lantern-42' });
+  assert.equal(again.status, 303);
+  const missing = await checkTimeline(stack, follower, before);
+  assert.deepEqual(missing, [], 'the rebuilt timeline holds every acknowledged post');
+  t.diagnostic(JSON.stringify({ recoveryMs, acked: before.acked.length, writes: before.tally.statuses, reads: before.reads.statuses }));
 });
