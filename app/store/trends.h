@@ -24,7 +24,9 @@ struct trend {
 
 /* Record that uid used tags (of one post) at unix time t. */
 int trends_record(struct rds *r, unsigned long long uid, long long t, const char *const *tags, size_t ntags);
-/* The top trends of the last 24 hours, best first, at most max. */
+/* The top trends of the last 24 hours, best first, at most max; each
+ * process reuses what it worked out until the buckets change or the hour
+ * turns. */
 int trends_top(struct rds *r, struct arena *a, long long now, size_t max, struct trend **out, size_t *n);
 /* Recount the last day's buckets from MariaDB; returns tags recorded. */
 int trends_rebuild(struct db *db, struct rds *r, long long now);
