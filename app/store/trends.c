@@ -175,8 +175,11 @@ int trends_top(struct rds *r, struct arena *a, long long now, size_t max, struct
 	reply = rds_cmd(r, "GET " TRENDS_VERSION);
 	if (!reply)
 		return -1;
-	version = reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : 0;
+	/* No version yet (a new or wiped Redis): nothing to trust a copy by. */
+	version = reply->type == REDIS_REPLY_STRING ? strtoll(reply->str, NULL, 10) : -1;
 	freeReplyObject(reply);
+	if (version < 0)
+		return trends_compute(r, a, now, max, out, n);
 	if (version != trends_cache.version || now / 3600 != trends_cache.hour) {
 		if (trends_compute(r, a, now, TRENDS_CACHE_MAX, &list, &count) < 0)
 			return -1;
