@@ -16,6 +16,18 @@ struct str {
 #define STR_LIT(s) ((struct str){ (s), sizeof(s) - 1 })
 #define STR_NULL ((struct str){ NULL, 0 })
 
+/* The value of hex digit c (either case), or -1. */
+static inline int str_hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static inline struct str str_from(const char *s)
 {
 	return (struct str){ s, s ? strlen(s) : 0 };

@@ -4,18 +4,8 @@
 
 #include "http/header.h"
 
+#include "core/str.h"
 #include "core/banned.h"
-
-static int http_hex_val(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode p[0..n) in place ('+' to space, %XX to a byte) and return the
@@ -34,8 +24,8 @@ static long http_url_decode(char *p, size_t n)
 
 			if (n - r < 3)
 				return -1;
-			hi = http_hex_val((unsigned char)p[r + 1]);
-			lo = http_hex_val((unsigned char)p[r + 2]);
+			hi = str_hex_value((unsigned char)p[r + 1]);
+			lo = str_hex_value((unsigned char)p[r + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "media/sigv4.h"
 
+#include "core/str.h"
 #include "core/banned.h"
 
 #define SIGV4_MAX_PAIRS 64
@@ -77,17 +78,6 @@ int sigv4_uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash)
 	return 0;
 }
 
-static int sigv4_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s (n bytes) and encode it again the canonical way. A
  * '%' not followed by two hex digits stands for itself. */
 static int sigv4_recode(struct buf *out, const char *s, size_t n)
@@ -99,8 +89,8 @@ static int sigv4_recode(struct buf *out, const char *s, size_t n)
 		int hi, lo;
 		char c = s[i];
 
-		if (c == '%' && i + 2 < n && (hi = sigv4_hexval(s[i + 1])) >= 0 &&
-		    (lo = sigv4_hexval(s[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < n && (hi = str_hex_value((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = str_hex_value((unsigned char)s[i + 2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			i += 2;
 		} else if (c == '+') {
