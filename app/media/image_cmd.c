@@ -18,34 +18,10 @@
 #include "media/storage.h"
 #include "media/image_cmd.h"
 
+#include "media/store.h"
 #include "core/banned.h"
 
 static const char image_usage[] = "usage: beaubelle image FILE... [--media-root DIR]\n";
-
-/* SHA-256 of a whole file, read in chunks as the multipart parser does. */
-static int image_cmd_hash(const char *path, unsigned char out[32])
-{
-	crypto_hash_sha256_state st;
-	unsigned char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	crypto_hash_sha256_init(&st);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, out);
-	return 0;
-}
 
 static double image_cmd_ms_since(const struct timespec *t0)
 {
@@ -160,7 +136,7 @@ int image_cmd(int argc, char **argv)
 		int rc;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = image_cmd_hash(files[i], sha) == 0 ? img_process(files[i], sha, st, NULL, &r)
+		rc = media_store_hash_file(files[i], sha) == 0 ? img_process(files[i], sha, st, NULL, &r)
 							: IMG_EIO;
 		o = image_cmd_json(files[i], rc, &r, image_cmd_ms_since(&t0));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

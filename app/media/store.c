@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "media/store.h"
 
 #include "core/banned.h"
@@ -29,6 +31,30 @@ void media_store_hex(const unsigned char sha256[32], char out[MEDIA_STORE_HEX_LE
 		out[2 * i + 1] = hex[sha256[i] & 15];
 	}
 	out[MEDIA_STORE_HEX_LEN] = '\0';
+}
+
+int media_store_hash_file(const char *path, unsigned char out[32])
+{
+	crypto_hash_sha256_state st;
+	unsigned char chunk[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
+	}
+	close(fd);
+	crypto_hash_sha256_final(&st, out);
+	return 0;
 }
 
 /* Uppercase hex would give a second name for the same content. */

@@ -33,6 +33,10 @@ enum media_store_status {
 /* Lowercase hex of a 32-byte digest into out (65 bytes, NUL-terminated). */
 void media_store_hex(const unsigned char sha256[32], char out[MEDIA_STORE_HEX_LEN + 1]);
 
+/* SHA-256 of a whole file (the bytes a store name is derived from), read
+ * in chunks; 0, or -1 when it cannot be read. */
+int media_store_hash_file(const char *path, unsigned char out[32]);
+
 /*
  * The path of (hash, variant) relative to the media root and to the
  * media URL prefix, e.g. "ab/cd/abcd…-feed.webp", into out (outlen

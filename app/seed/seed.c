@@ -48,6 +48,7 @@
 #include "media/image.h"
 #include "store/rds.h"
 #include "store/seed_store.h"
+#include "media/store.h"
 #include "core/banned.h"
 
 #define SEED_DAY_MS (24LL * 3600 * 1000)
@@ -539,31 +540,6 @@ static int seed_parse(int argc, char **argv, struct seed_opts *o)
 
 /* --- images */
 
-/* SHA-256 of a whole file: the name the media store gives its variants. */
-static int seed_hash_file(const char *path, unsigned char out[32])
-{
-	crypto_hash_sha256_state st;
-	unsigned char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	crypto_hash_sha256_init(&st);
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		crypto_hash_sha256_update(&st, chunk, (unsigned long long)n);
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, out);
-	return 0;
-}
-
 /* Run one file through the pipeline into the media root; kept when the
  * pipeline accepts it, as an upload of it would be. */
 static void seed_add_image(struct seed_world *w, const char *dir, const char *name)
@@ -575,7 +551,7 @@ static void seed_add_image(struct seed_world *w, const char *dir, const char *na
 
 	if (w->nimages >= SEED_MAX_IMAGES || (size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return;
-	if (seed_hash_file(path, sha) != 0 || img_process(path, sha, w->store, NULL, res) != IMG_OK)
+	if (media_store_hash_file(path, sha) != 0 || img_process(path, sha, w->store, NULL, res) != IMG_OK)
 		return;
 	m->sha256 = res->hash;
 	m->format = img_format_name(res->format);
