@@ -158,6 +158,21 @@ redisReply *rds_reply(struct rds *r)
 	return rds_checked(r, reply);
 }
 
+int rds_drain(struct rds *r, size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		redisReply *reply = rds_reply(r);
+
+		if (!reply)
+			rc = -1;
+		else
+			freeReplyObject(reply);
+	}
+	return rc;
+}
+
 bool rds_check(struct rds *r)
 {
 	redisReply *reply = rds_cmd(r, "PING");

@@ -24,6 +24,9 @@ redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_
 /* Pipelining: append commands, then read their replies in order. */
 int rds_append(struct rds *r, const char *fmt, ...);
 redisReply *rds_reply(struct rds *r);
+/* Read and drop the replies of n appended commands: 0, or -1 when any
+ * failed (all n are read either way, so the pipeline stays in step). */
+int rds_drain(struct rds *r, size_t n);
 /* The hiredis context, for code that needs it directly (NULL when down). */
 redisContext *rds_ctx(struct rds *r);
 

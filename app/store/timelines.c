@@ -9,21 +9,6 @@
 #define TL_FLUSH_EVERY 1000 /* commands per pipeline flush */
 
 /* Read n replies of a pipeline; -1 if any failed. */
-static int tl_drain(struct rds *r, size_t n)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		redisReply *reply = rds_reply(r);
-
-		if (!reply)
-			rc = -1;
-		else
-			freeReplyObject(reply);
-	}
-	return rc;
-}
-
 int tl_push(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id)
 {
 	size_t pending = 0;
@@ -35,11 +20,11 @@ int tl_push(struct rds *r, const unsigned long long *uids, size_t n, unsigned lo
 			return -1;
 		pending += 2;
 		if (pending >= TL_FLUSH_EVERY) {
-			rc |= tl_drain(r, pending);
+			rc |= rds_drain(r, pending);
 			pending = 0;
 		}
 	}
-	return tl_drain(r, pending) | rc;
+	return rds_drain(r, pending) | rc;
 }
 
 int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id)
@@ -51,11 +36,11 @@ int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned 
 		if (rds_append(r, "LREM bb:tl:home:%llu 0 %llu", uids[i], post_id) < 0)
 			return -1;
 		if (++pending >= TL_FLUSH_EVERY) {
-			rc |= tl_drain(r, pending);
+			rc |= rds_drain(r, pending);
 			pending = 0;
 		}
 	}
-	return tl_drain(r, pending) | rc;
+	return rds_drain(r, pending) | rc;
 }
 
 int tl_read(struct rds *r, struct arena *a, unsigned long long uid, unsigned long long **ids, size_t *n)
@@ -108,7 +93,7 @@ int tl_store(struct rds *r, unsigned long long uid, const unsigned long long *id
 	if (rds_append(r, "RPUSH bb:tl:home:%llu 0", uid) < 0 ||
 	    rds_append(r, "EXPIRE bb:tl:home:%llu %d", uid, TIMELINES_TTL) < 0 || rds_append(r, "EXEC") < 0)
 		return -1;
-	return tl_drain(r, cmds + 3);
+	return rds_drain(r, cmds + 3);
 }
 
 int tl_drop(struct rds *r, unsigned long long uid)

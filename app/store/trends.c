@@ -18,7 +18,6 @@ int trends_record(struct rds *r, unsigned long long uid, long long t, const char
 {
 	long long hour = t / 3600;
 	size_t cmds = 0;
-	int rc = 0;
 
 	for (size_t i = 0; i < ntags; i++) {
 		if (rds_append(r, "SADD bb:trend:%lld:%s %llu", hour, tags[i], uid) < 0 ||
@@ -32,15 +31,7 @@ int trends_record(struct rds *r, unsigned long long uid, long long t, const char
 	if (ntags && rds_append(r, "INCR " TRENDS_VERSION) < 0)
 		return -1;
 	cmds += ntags ? 1 : 0;
-	for (size_t i = 0; i < cmds; i++) {
-		redisReply *reply = rds_reply(r);
-
-		if (!reply)
-			rc = -1;
-		else
-			freeReplyObject(reply);
-	}
-	return rc;
+	return rds_drain(r, cmds);
 }
 
 static int trends_find(struct trend *list, size_t n, const char *tag)
