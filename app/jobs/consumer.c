@@ -82,7 +82,7 @@ int jobs_consume(struct app *app)
 	struct sigaction sa;
 	struct job jobs[JOBS_BATCH];
 	char consumer[128], host[64];
-	time_t last_claim = 0, last_resweep = 0;
+	time_t last_claim = 0, last_resweep = 0, last_watch = 0;
 	/* Half the age that counts as lost, so a lost job is found at most
 	 * one and a half resweep_after late; at least every five minutes. */
 	int resweep_every = c->mod_resweep_after / 2 < 1 ? 1 : c->mod_resweep_after / 2 > 300 ? 300 : c->mod_resweep_after / 2;
@@ -117,8 +117,12 @@ int jobs_consume(struct app *app)
 			moderate_resweep(app, arena);
 			arena_reset(arena);
 		}
-		/* Before taking jobs: timelines a restart left stale go first. */
-		redis_watch_check(app);
+		/* Before taking jobs: timelines a restart left stale go first.
+		 * Once a second is enough; a busy queue loops far more often. */
+		if (time(NULL) != last_watch) {
+			last_watch = time(NULL);
+			redis_watch_check(app);
+		}
 		if (n <= 0)
 			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);
 		if (n < 0) {
