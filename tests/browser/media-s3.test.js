@@ -7,11 +7,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
 const path = require('node:path');
 const { viewports, launch, screenshot } = require('./lib/browser');
 const front = require('./lib/front');
-const { varDir, waitFor, spawnBeaubelle, sql } = require('../http/lib/stack');
+const { varDir, waitFor, spawnBeaubelle, sql, freePort } = require('../http/lib/stack');
 const fcgi = require('../http/lib/fcgi');
 const s3lib = require('../http/lib/s3');
 const { noisePng } = require('../http/lib/images');
@@ -22,11 +21,6 @@ const BUCKET = 'bb-browser';
 let browser, s3, pool, web;
 const address = { host: '127.0.0.1', port: 0 };
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 test.before(async () => {
   s3 = await s3lib.start([BUCKET], path.join(varDir, `s3-browser-${process.pid}`));

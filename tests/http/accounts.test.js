@@ -4,7 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { base, sql, redis, cli, varDir } = require('./lib/stack');
+const { base, sql, redis, cli, varDir, freePort } = require('./lib/stack');
 const { Client, signup, login, uniqueName, PASSWORD } = require('./lib/client');
 
 const userCount = (name) => Number(sql(`SELECT COUNT(*) FROM users WHERE username = '${name}'`));
@@ -297,12 +297,9 @@ test('after Redis loses its data people are logged out, and nothing breaks', asy
 });
 
 test('over https the session cookie is __Host- prefixed and Secure, and HSTS is sent', async () => {
-  const net = require('node:net');
-  const fcgi = require('./lib/fcgi');
+    const fcgi = require('./lib/fcgi');
   const { spawnBeaubelle, waitFor } = require('./lib/stack');
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
     { BEAUBELLE_SERVER_BASE_URL: 'https://beaubelle.example', BEAUBELLE_SERVER_WORKERS: '1' });
   const address = { host: '127.0.0.1', port };

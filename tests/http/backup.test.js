@@ -8,10 +8,9 @@ const assert = require('node:assert/strict');
 const { execFile, execFileSync } = require('node:child_process');
 const { promisify } = require('node:util');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { base, root, config, sql } = require('./lib/stack');
+const { base, root, config, sql, freePort } = require('./lib/stack');
 const { signup, login, PASSWORD } = require('./lib/client');
 const { makePost } = require('./lib/posting');
 const { noisePng } = require('./lib/images');
@@ -19,11 +18,6 @@ const { noisePng } = require('./lib/images');
 const run = promisify(execFile);
 const TABLES = ['users', 'media', 'posts', 'follows', 'likes', 'hashtags', 'post_hashtags', 'oauth_apps', 'user_identities'];
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 async function script(name, args, env) {
   try {

@@ -5,8 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
-const { root, bin, cli, cliResult, sql, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { root, bin, cli, cliResult, sql, waitFor, spawnBeaubelle, freePort } = require('./lib/stack');
 const { execFileSync } = require('node:child_process');
 const fcgi = require('./lib/fcgi');
 
@@ -26,9 +25,7 @@ test('/readyz answers 503 while a migration is pending, 200 once applied', async
   const dir = tmpdir();
   for (const f of fs.readdirSync(path.join(root, 'sql'))) fs.copyFileSync(path.join(root, 'sql', f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, '9990_pending_check.sql'), 'CREATE TABLE pending_check (id INT PRIMARY KEY);\n');
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const env = { BEAUBELLE_SERVER_MIGRATIONS_DIR: dir, BEAUBELLE_SERVER_WORKERS: '1' };
   const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], env);
   const address = { host: '127.0.0.1', port };

@@ -7,8 +7,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
-const { sql, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { sql, redis, waitFor, spawnBeaubelle, freePort } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { multipart, samplePhoto } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -19,11 +18,6 @@ const MODEL = 'stand-in-xl';
 const KEY = 'sk-test-generation-key';
 let server, pool, worker, address, env;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 test.before(async () => {
   server = await engine.start();

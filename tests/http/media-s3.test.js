@@ -9,11 +9,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { execFile } = require('node:child_process');
 const { promisify } = require('node:util');
-const { varDir, sql, waitFor, spawnBeaubelle, bin, config } = require('./lib/stack');
+const { varDir, sql, waitFor, spawnBeaubelle, bin, config, freePort } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { apiUser } = require('./lib/api');
 const { makePost } = require('./lib/posting');
@@ -35,11 +34,6 @@ async function cliAsync(args, env) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 test.before(async () => {
   s3 = await s3lib.start([BUCKET], path.join(varDir, `s3-${process.pid}`));

@@ -9,9 +9,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
 const { promisify } = require('node:util');
-const net = require('node:net');
 const path = require('node:path');
-const { bin, sql, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { bin, sql, redis, waitFor, spawnBeaubelle, freePort } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { skimageData, samplePhoto, multipart } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -117,11 +116,6 @@ test('remote mode without remote_url is refused at start', async () => {
   assert.match(r.stderr, /remote_url/);
 });
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 // --- the pipeline: a pool and a worker of our own on a private stream
 test.describe('the pipeline in remote mode', () => {

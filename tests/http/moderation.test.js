@@ -4,8 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
-const { sql, cli, redis, waitFor, spawnBeaubelle } = require('./lib/stack');
+const { sql, cli, redis, waitFor, spawnBeaubelle, freePort } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
 const { act } = require('./lib/posting');
 const { fixture, samplePhoto, multipart } = require('./lib/images');
@@ -16,9 +15,7 @@ const env = { BEAUBELLE_MODERATION_MODE: 'builtin', BEAUBELLE_JOBS_STREAM: strea
 let pool, worker, address;
 
 test.before(async () => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], env);
   worker = spawnBeaubelle(['worker'], env);
   address = { host: '127.0.0.1', port };

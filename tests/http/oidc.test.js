@@ -6,9 +6,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { base, sql, varDir, config, spawnBeaubelle, waitFor } = require('./lib/stack');
+const { base, sql, varDir, config, spawnBeaubelle, waitFor, freePort } = require('./lib/stack');
 const { Client, signup, login: passwordLogin, uniqueName, PASSWORD } = require('./lib/client');
 const { providerConfig, ProviderBrowser, tamper, atProvider, oidcLogin } = require('./lib/oidc');
 const fcgi = require('./lib/fcgi');
@@ -309,9 +308,7 @@ test('a provider-only account cannot unlink its only login until it sets a passw
 // A pool of its own whose config names a provider that is not there, or
 // one whose discovery document is another issuer's, or with other settings.
 async function poolWith(t, issuer, env = {}) {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const configPath = path.join(varDir, `oidc-${port}.conf`);
   const text = fs.readFileSync(config, 'utf8').replace(/^issuer = .*$/m, `issuer = ${issuer}`);
   fs.writeFileSync(configPath, text, { mode: 0o600 });
@@ -376,9 +373,7 @@ test('with password sign-up closed, the provider still creates accounts', { skip
 });
 
 test('a provider that is down gives a friendly error, not a 500, and the pool still starts', { skip }, async (t) => {
-  const dead = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const dead = await freePort();
   const { pool, start } = await poolWith(t, `http://127.0.0.1:${dead}`);
   const res = await start();
   assert.equal(res.status, 503);

@@ -7,14 +7,11 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
-const { spawnBeaubelle, waitFor } = require('./lib/stack');
+const { spawnBeaubelle, waitFor, freePort } = require('./lib/stack');
 const fcgi = require('./lib/fcgi');
 
 async function pool(t, env) {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const child = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
     { BEAUBELLE_SERVER_WORKERS: '4', BEAUBELLE_SECURITY_ARGON2_MEMORY: '64M', ...env });
   t.after(() => child.kill('SIGTERM'));

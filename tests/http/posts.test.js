@@ -4,9 +4,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const net = require('node:net');
 const { isBlurhashValid } = require('blurhash');
-const { base, sql, varDir, cli, spawnBeaubelle, waitFor } = require('./lib/stack');
+const { base, sql, varDir, cli, spawnBeaubelle, waitFor, freePort } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
 const { fixture, webpInfo, noisePng, multipart } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -190,9 +189,7 @@ test('the profile grid shows posts newest first, paginated by cursor', async () 
 });
 
 test('another user sees nothing of a post still pending moderation', async () => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], { BEAUBELLE_MODERATION_MODE: 'builtin', BEAUBELLE_SERVER_WORKERS: '1' });
   const address = { host: '127.0.0.1', port };
   try {
@@ -221,9 +218,7 @@ test('another user sees nothing of a post still pending moderation', async () =>
 });
 
 test('the storage quota and the upload rate are limited per account', async () => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], {
     BEAUBELLE_MEDIA_QUOTA_BYTES: '1M', BEAUBELLE_LIMITS_UPLOAD_LIMIT: '3', BEAUBELLE_SERVER_WORKERS: '1',
   });

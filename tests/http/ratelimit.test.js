@@ -3,17 +3,14 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
-const { spawnBeaubelle, waitFor, sql } = require('./lib/stack');
+const { spawnBeaubelle, waitFor, sql, freePort } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const fcgi = require('./lib/fcgi');
 
 let pool, address;
 
 test.before(async () => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], {
     BEAUBELLE_SERVER_WORKERS: '2',
     BEAUBELLE_LIMITS_LOGIN_IP_LIMIT: '3',

@@ -4,9 +4,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { base, root, spawnBeaubelle, waitFor } = require('./lib/stack');
+const { base, root, spawnBeaubelle, waitFor, freePort } = require('./lib/stack');
 const fcgi = require('./lib/fcgi');
 
 const KEYS = ['pool', 'start time', 'start since', 'accepted conn', 'idle processes', 'active processes',
@@ -56,9 +55,7 @@ test('nginx serves /status and /metrics to localhost only', () => {
 });
 
 test('requests past slow_request_ms count as slow, on /status and in /metrics', async (t) => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`],
     { BEAUBELLE_SERVER_WORKERS: '1', BEAUBELLE_SERVER_SLOW_REQUEST_MS: '1' });
   t.after(() => pool.kill('SIGTERM'));

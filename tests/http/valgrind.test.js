@@ -7,10 +7,9 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { root, bin, config, waitFor } = require('./lib/stack');
+const { root, bin, config, waitFor, freePort } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { multipart, noisePng } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
@@ -21,9 +20,7 @@ const sanitized = /__asan_init/.test(execFileSync('readelf', ['--dyn-syms', '-W'
 const skip = !valgrind ? 'valgrind not installed' : sanitized ? 'the binary is built with AddressSanitizer' : false;
 
 test('the pool runs clean under valgrind memcheck', { skip, timeout: 300000 }, async (t) => {
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-valgrind-'));
   const pool = spawn(valgrind, ['--error-exitcode=9', '--leak-check=no', `--log-file=${logs}/vg.%p.log`,
     bin, 'serve', '--listen', `127.0.0.1:${port}`, '--config', config],

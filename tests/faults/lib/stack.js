@@ -5,19 +5,14 @@
 const { execFile, execFileSync } = require('node:child_process');
 const { promisify } = require('node:util');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('../../http/lib/stack');
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 const TEST_CONF = `
 [jobs]

@@ -4,6 +4,7 @@
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../..');
@@ -67,6 +68,13 @@ async function waitFor(fn, timeoutMs = 5000, stepMs = 50) {
   }
 }
 
+// A TCP port on 127.0.0.1 that is free now (for pools and servers a test starts).
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
 // Start a second `beaubelle` process (a pool on its own socket, or a job
 // worker) with extra environment and optionally another config file; the
 // caller stops it. Its log is the returned child's logPath.
@@ -82,5 +90,5 @@ function spawnBeaubelle(args, env = {}, { configPath = config } = {}) {
 
 module.exports = {
   root, base, varDir, bin, config, cli, cliResult, redis, sql, pidOf, childrenOf, alive,
-  sleep, waitFor, spawnBeaubelle,
+  sleep, waitFor, spawnBeaubelle, freePort,
 };
