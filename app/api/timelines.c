@@ -46,7 +46,9 @@ int api_timelines_home(struct request *r)
 
 	if (rc || (rc = api_page_args(r, TIMELINE_PAGE, TIMELINE_PAGE_MAX, &p)))
 		return rc;
-	if (feed_home_ids(r, &all, &n_all) != DB_OK || api_page_slice(r, &p, all, n_all, &ids, &n) != DB_OK)
+	/* Without max_id or min_id the page is the head of the list. */
+	if (feed_home_ids(r, p.max_id || p.min_id ? 0 : p.limit, &all, &n_all) != DB_OK ||
+	    api_page_slice(r, &p, all, n_all, &ids, &n) != DB_OK)
 		return 503;
 	return api_timeline_answer(r, &p, ids, n);
 }

@@ -83,9 +83,9 @@ static int feed_slice(struct request *r, const unsigned long long *ids, size_t n
 	return rc;
 }
 
-int feed_home_ids(struct request *r, unsigned long long **ids, size_t *n)
+int feed_home_ids(struct request *r, size_t count, unsigned long long **ids, size_t *n)
 {
-	int rc = tl_read(r->app->rds, r->arena, r->user->id, ids, n);
+	int rc = tl_read(r->app->rds, r->arena, r->user->id, count, ids, n);
 
 	if (rc == 0 || rc < 0) {
 		/* Missing (new Redis, long absence) or Redis down: the same
@@ -102,7 +102,9 @@ int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct
 {
 	unsigned long long *ids = NULL;
 	size_t n = 0;
-	int rc = feed_home_ids(r, &ids, &n);
+	/* The first page needs the head of the list only (one more id tells
+	 * whether there are older posts); a later one looks for max_id. */
+	int rc = feed_home_ids(r, max_id ? 0 : limit + 1, &ids, &n);
 
 	return rc == DB_OK ? feed_slice(r, ids, n, max_id, limit, out) : rc;
 }

@@ -20,10 +20,10 @@ struct feed_page {
 };
 
 int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
-/* The viewer's whole home timeline as post ids, newest first: from
- * Redis, or rebuilt from MariaDB when missing (the API pages it by
- * max_id, since_id and min_id). */
-int feed_home_ids(struct request *r, unsigned long long **ids, size_t *n);
+/* The newest count ids of the viewer's home timeline (count 0: all of
+ * it), newest first: from Redis, or rebuilt from MariaDB when missing
+ * (the API pages it by max_id, since_id and min_id). */
+int feed_home_ids(struct request *r, size_t count, unsigned long long **ids, size_t *n);
 int feed_explore(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
 /* The provenance filter a feed page was asked for: ?ai=only or ?ai=hide
  * (any other value shows everything); an int of enum posts_ai. */

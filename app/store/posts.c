@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "store/batch.h"
@@ -506,7 +507,8 @@ int posts_recent_ids_ai(struct db *db, struct arena *a, enum posts_ai ai, unsign
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
 }
 
-int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n)
+static int posts_top_query(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids,
+			   size_t *n)
 {
 	struct db_rows rows;
 	int rc = db_query(db, a, &rows, limit,
@@ -515,6 +517,54 @@ int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsig
 			  "uu", (unsigned long long)hours, (unsigned long long)limit);
 
 	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
+}
+
+/* Sorting the day's posts by likes took 31 ms on the bench data, and the
+ * answer only changes when someone likes: each process keeps it until
+ * the newest like's id moves (one index read) or POSTS_TOP_MAX_AGE
+ * passes, which also covers unlikes and the window moving on. */
+#define POSTS_TOP_CACHE BATCH_MAX
+#define POSTS_TOP_MAX_AGE 60
+
+static struct {
+	int hours;
+	time_t at;
+	unsigned long long newest_like;
+	size_t n;
+	unsigned long long ids[POSTS_TOP_CACHE];
+} posts_top_cache;
+
+int posts_top_ids(struct db *db, struct arena *a, int hours, size_t limit, unsigned long long **ids, size_t *n)
+{
+	struct db_rows rows;
+	unsigned long long newest, *fresh;
+	time_t now = time(NULL);
+	int rc;
+
+	if (limit > POSTS_TOP_CACHE)
+		return posts_top_query(db, a, hours, limit, ids, n);
+	rc = db_query(db, a, &rows, 1, "SELECT IFNULL(MAX(id), 0) FROM likes", "");
+	if (rc != DB_OK)
+		return rc;
+	newest = db_cell_u64(&rows, 0, 0);
+	if (posts_top_cache.hours != hours || posts_top_cache.newest_like != newest ||
+	    now - posts_top_cache.at >= POSTS_TOP_MAX_AGE || now < posts_top_cache.at) {
+		rc = posts_top_query(db, a, hours, POSTS_TOP_CACHE, &fresh, &posts_top_cache.n);
+		if (rc != DB_OK) {
+			posts_top_cache.hours = 0;
+			return rc;
+		}
+		memcpy(posts_top_cache.ids, fresh, posts_top_cache.n * sizeof(*fresh));
+		posts_top_cache.hours = hours;
+		posts_top_cache.at = now;
+		posts_top_cache.newest_like = newest;
+	}
+	*n = posts_top_cache.n < limit ? posts_top_cache.n : limit;
+	*ids = arena_calloc(a, *n ? *n : 1, sizeof(**ids));
+	if (!*ids)
+		return DB_ERR;
+	memcpy(*ids, posts_top_cache.ids, *n * sizeof(**ids));
+	return DB_OK;
 }
 
 int posts_tag_ids(struct db *db, struct arena *a, const char *tag, unsigned long long max_id, size_t limit,

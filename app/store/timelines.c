@@ -43,12 +43,13 @@ int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned 
 	return rds_drain(r, pending) | rc;
 }
 
-int tl_read(struct rds *r, struct arena *a, unsigned long long uid, unsigned long long **ids, size_t *n)
+int tl_read(struct rds *r, struct arena *a, unsigned long long uid, size_t count, unsigned long long **ids,
+	    size_t *n)
 {
 	redisReply *list, *touch;
 	size_t k = 0;
 
-	if (rds_append(r, "LRANGE bb:tl:home:%llu 0 -1", uid) < 0 ||
+	if (rds_append(r, "LRANGE bb:tl:home:%llu 0 %lld", uid, (long long)count - 1) < 0 ||
 	    rds_append(r, "EXPIRE bb:tl:home:%llu %d", uid, TIMELINES_TTL) < 0)
 		return -1;
 	list = rds_reply(r);

@@ -26,9 +26,11 @@ struct rds;
 int tl_push(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id);
 /* Remove post_id from the timelines of uids. */
 int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id);
-/* The whole timeline of uid: 1 and ids when it exists, 0 when it must be
- * rebuilt, -1 when Redis is unavailable. Refreshes its expiry. */
-int tl_read(struct rds *r, struct arena *a, unsigned long long uid, unsigned long long **ids, size_t *n);
+/* The newest count ids of uid's timeline (count 0: all of it): 1 and ids
+ * when it exists, 0 when it must be rebuilt, -1 when Redis is
+ * unavailable. Refreshes its expiry. */
+int tl_read(struct rds *r, struct arena *a, unsigned long long uid, size_t count, unsigned long long **ids,
+	    size_t *n);
 /* Replace uid's timeline with ids (newest first). */
 int tl_store(struct rds *r, unsigned long long uid, const unsigned long long *ids, size_t n);
 /* Forget uid's timeline; the next read rebuilds it. */
