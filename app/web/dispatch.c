@@ -58,6 +58,7 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 		page_error(&r, status);
 	else
 		r.res.status = status;
+	middleware_after(&r);
 	if (r.res.status >= 500)
 		log_error("event=request_failed status=%d method=%s route=%s request_id=%s",
 			  r.res.status, r.method ? r.method : "-",

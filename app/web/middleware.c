@@ -5,6 +5,7 @@
 
 #include "core/arena.h"
 #include "core/conf.h"
+#include "http/conditional.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
 #include "store/oauth.h"
@@ -113,4 +114,32 @@ int middleware_before(struct request *r)
 	if (r->route->flags & ROUTE_NO_CSRF)
 		return 0;
 	return auth_check_csrf(r);
+}
+
+/*
+ * A 200 to GET or HEAD carries a weak ETag of its body, and a client
+ * whose If-None-Match holds it gets 304 without the body: the page is
+ * still rendered, but not sent again. Pages for visitors are public:
+ * "no-cache" lets browsers keep them and ask again. Anything for a
+ * session or a token keeps "no-store" (R37), and answers that set a
+ * cookie get neither.
+ */
+void middleware_after(struct request *r)
+{
+	char etag[CONDITIONAL_ETAG_SIZE];
+	const char *tag;
+	bool visitor;
+
+	if (r->res.status != 200 || !r->method || (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) ||
+	    !r->res.body.len || response_header_get(&r->res, "Set-Cookie") || response_header_get(&r->res, "ETag"))
+		return;
+	conditional_etag(r->res.body.ptr, r->res.body.len, etag);
+	tag = arena_strdup(r->arena, etag);
+	if (!tag || response_header_add(&r->res, "ETag", tag) < 0)
+		return;
+	visitor = !r->user && !r->session && !req_env(r, "HTTP_AUTHORIZATION") && !http_kv_get(&r->cookies, auth_cookie_name(r)).ptr;
+	if (visitor && !response_header_get(&r->res, "Cache-Control"))
+		response_header_add(&r->res, "Cache-Control", "no-cache");
+	if (conditional_none_match(req_env(r, "HTTP_IF_NONE_MATCH"), etag))
+		r->res.status = 304;
 }

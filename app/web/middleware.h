@@ -12,5 +12,8 @@ void middleware_language(struct request *r);
 /* Load the session, read the body of unsafe methods under the route's
  * limits, and check CSRF on them. */
 int middleware_before(struct request *r);
+/* Conditional GET on the handler's answer: its ETag, and 304 when the
+ * client has it already. */
+void middleware_after(struct request *r);
 
 #endif
