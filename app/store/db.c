@@ -58,8 +58,8 @@ static void db_disconnect(struct db *db)
  * state = 'approved' all of posts and choose a full scan. */
 static const char *const db_session_sql[] = {
 	"SET time_zone = '+00:00'",
-	"SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-	"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+	("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+	 "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"),
 	"SET SESSION eq_range_index_dive_limit = 10",
 };
 
