@@ -31,11 +31,12 @@ int api_deck_cards(struct request *r)
 		return rc;
 	if (v.ptr && str_to_u64(v, &want) == 0)
 		want = want < 1 ? 1 : want > DECK_CARDS ? DECK_CARDS : want;
-	if (deck_next(r, (size_t)want, &page) != DB_OK || !(cards = entity_statuses(r, page.posts, page.originals, page.n)))
+	if (deck_next(r, (size_t)want, &page) != DB_OK ||
+	    !(cards = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted)))
 		return 503;
 	o = json_object_new_object();
 	json_object_object_add(o, "cards", cards);
-	json_object_object_add(o, "super_likes_remaining", json_object_new_int(feed_super_remaining(r)));
+	json_object_object_add(o, "super_likes_remaining", json_object_new_int(feed_page_super_remaining(r, &page)));
 	return api_json(r, 200, o);
 }
 
@@ -93,7 +94,7 @@ int api_deck_collection(struct request *r)
 	memset(&page, 0, sizeof(page));
 	if (k && feed_from_ids(r, ids, k, &page) != DB_OK)
 		return 503;
-	statuses = entity_statuses(r, page.posts, page.originals, page.n);
+	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
 	if (!statuses)
 		return 503;
 	/* Which cards the owner super-liked, next to the viewer's own state. */

@@ -469,7 +469,7 @@ int api_statuses_favourites(struct request *r)
 	memset(&page, 0, sizeof(page));
 	if (k && feed_from_ids(r, post_ids, k, &page) != DB_OK)
 		return 503;
-	statuses = entity_statuses(r, page.posts, page.originals, page.n);
+	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
 	if (!statuses)
 		return 503;
 	/* The cursors are the likes' ids, hidden from the client: the Link

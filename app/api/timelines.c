@@ -30,7 +30,7 @@ int api_timeline_answer(struct request *r, const struct api_page *p, const unsig
 	memset(&page, 0, sizeof(page));
 	if (n && feed_from_ids(r, ids, n, &page) != DB_OK)
 		return 503;
-	statuses = entity_statuses(r, page.posts, page.originals, page.n);
+	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
 	if (!statuses)
 		return 503;
 	api_page_link(r, p, n ? ids[0] : 0, n ? ids[n - 1] : 0);
@@ -180,6 +180,6 @@ int api_trends_statuses(struct request *r)
 	if (posts_top_ids(r->app->db, r->arena, 24, TRENDS_PAGE_MAX, &ids, &n) != DB_OK ||
 	    (n && feed_from_ids(r, ids, n, &page) != DB_OK))
 		return 503;
-	statuses = entity_statuses(r, page.posts, page.originals, page.n);
+	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
 	return statuses ? api_json(r, 200, statuses) : 503;
 }

@@ -77,7 +77,7 @@ int deck_page(struct request *r)
 	json_object_object_add(m, "cards", cards);
 	json_object_object_add(m, "has_cards", json_object_new_boolean(page.n > 0));
 	json_object_object_add(m, "super_remaining",
-			       json_object_new_string(arena_printf(r->arena, "%d", feed_super_remaining(r))));
+			       json_object_new_string(arena_printf(r->arena, "%d", feed_page_super_remaining(r, &page))));
 	if (str_eq_c(http_kv_get(&r->query, "cards"), "1"))
 		return page_render(r, 200, "partials/deck-cards", m);
 	return page_render(r, 200, "pages/deck", m);

@@ -7,11 +7,11 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "store/batch.h"
-#include "store/blocks.h"
 #include "store/likes.h"
 #include "store/posts.h"
 #include "store/timelines.h"
 #include "store/users.h"
+#include "store/viewer.h"
 #include "view/models.h"
 #include "web/app.h"
 #include "core/banned.h"
@@ -37,8 +37,9 @@ static bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsign
 
 int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out)
 {
-	unsigned long long *hidden = NULL;
-	size_t nhidden = 0, k = 0;
+	struct viewer_marks marks;
+	unsigned long long shown[BATCH_MAX];
+	size_t k = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -49,7 +50,9 @@ int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, st
 		return rc;
 	if (!r->user)
 		return DB_OK;
-	rc = blocks_hidden_ids(r->app->db, r->arena, r->user->id, &hidden, &nhidden);
+	for (size_t i = 0; i < out->n; i++)
+		shown[i] = out->originals[i] ? out->originals[i]->id : out->posts[i].id;
+	rc = viewer_marks_load(r->app->db, r->arena, r->user->id, shown, out->n, &marks);
 	if (rc != DB_OK)
 		return rc;
 	/* Posts and reposts by hidden accounts, and reposts of their posts,
@@ -57,14 +60,25 @@ int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, st
 	for (size_t i = 0; i < out->n; i++) {
 		const struct post *o = out->originals[i];
 
-		if (feed_hidden(hidden, nhidden, out->posts[i].user_id) || (o && feed_hidden(hidden, nhidden, o->user_id)))
+		if (feed_hidden(marks.hidden, marks.nhidden, out->posts[i].user_id) ||
+		    (o && feed_hidden(marks.hidden, marks.nhidden, o->user_id)))
 			continue;
 		out->posts[k] = out->posts[i];
 		out->originals[k] = out->originals[i];
+		marks.likes[k] = marks.likes[i];
+		marks.reposted[k] = marks.reposted[i];
 		k++;
 	}
 	out->n = k;
+	out->likes = marks.likes;
+	out->reposted = marks.reposted;
+	out->super_remaining = FEED_SUPER_LIMIT - marks.supers_today > 0 ? FEED_SUPER_LIMIT - marks.supers_today : 0;
 	return DB_OK;
+}
+
+int feed_page_super_remaining(struct request *r, const struct feed_page *page)
+{
+	return page->likes ? page->super_remaining : feed_super_remaining(r);
 }
 
 /* Take the page after max_id from a list of ids, newest first. */
@@ -169,7 +183,10 @@ struct json_object *feed_cards(struct request *r, const struct feed_page *page)
 		ids[i] = page->originals[i] ? page->originals[i]->id : page->posts[i].id;
 	memset(likes, 0, sizeof(likes));
 	memset(reposted, 0, sizeof(reposted));
-	if (r->user) {
+	if (page->likes) {
+		memcpy(likes, page->likes, n * sizeof(*likes));
+		memcpy(reposted, page->reposted, n * sizeof(*reposted));
+	} else if (r->user) {
 		likes_among(r->app->db, r->arena, r->user->id, ids, n, likes);
 		posts_reposted_among(r->app->db, r->arena, r->user->id, ids, n, reposted);
 	}

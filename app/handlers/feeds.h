@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "store/likes.h"
+
 struct post;
 struct request;
 
@@ -17,6 +19,11 @@ struct feed_page {
 	struct post **originals; /* for a repost its original, else NULL */
 	size_t n;
 	unsigned long long next_max_id; /* cursor for the next page; 0 when none */
+	/* The viewer's marks on each shown post (the original of a repost),
+	 * loaded with the page for a logged-in viewer; NULL otherwise. */
+	enum like_kind *likes;
+	bool *reposted;
+	int super_remaining;
 };
 
 int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
@@ -41,5 +48,7 @@ int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, st
 struct json_object *feed_cards(struct request *r, const struct feed_page *page);
 /* The viewer's super likes left today (for the star button). */
 int feed_super_remaining(struct request *r);
+/* The same, from the page's marks when it has them. */
+int feed_page_super_remaining(struct request *r, const struct feed_page *page);
 
 #endif

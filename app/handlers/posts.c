@@ -339,10 +339,10 @@ int posts_show(struct request *r)
 	if (rc)
 		return rc;
 	m = page_model(r, p.display_name[0] ? p.display_name : p.username);
+	memset(&page, 0, sizeof(page));
 	page.posts = &p;
 	page.originals = &none;
 	page.n = 1;
-	page.next_max_id = 0;
 	json_object_object_add(m, "post", json_object_get(json_object_array_get_idx(cards = feed_cards(r, &page), 0)));
 	json_object_put(cards);
 	if (likes_page(r->app->db, r->arena, p.id, 0, POSTS_LIKERS_SHOWN, &likers, &nlikers) == DB_OK && nlikers) {

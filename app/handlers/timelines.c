@@ -31,7 +31,7 @@ static void timelines_model(struct request *r, struct json_object *m, const stru
 									   strchr(older_base, '?') ? "&" : "?",
 									   page->next_max_id)));
 	if (r->user)
-		json_object_object_add(m, "super_remaining", json_object_new_string(arena_printf(r->arena, "%d", feed_super_remaining(r))));
+		json_object_object_add(m, "super_remaining", json_object_new_string(arena_printf(r->arena, "%d", feed_page_super_remaining(r, page))));
 	json_object_object_add(m, "return_to", json_object_new_string(arena_strndup(r->arena, r->path.ptr, r->path.len)));
 }
 

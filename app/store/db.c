@@ -16,7 +16,7 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-#define DB_MAX_PARAMS 48
+#define DB_MAX_PARAMS 96 /* store/viewer.c binds two id batches and six ids */
 #define DB_MAX_COLS 64
 #define DB_STMT_CACHE 256
 

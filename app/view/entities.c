@@ -374,8 +374,8 @@ static const struct user *entity_author(struct request *r, const struct user *us
 	return fallback;
 }
 
-struct json_object *entity_statuses(struct request *r, const struct post *posts, struct post *const *originals,
-				    size_t n)
+struct json_object *entity_statuses_marked(struct request *r, const struct post *posts, struct post *const *originals,
+					   size_t n, const enum like_kind *marked_likes, const bool *marked_reposts)
 {
 	unsigned long long *author_ids = arena_calloc(r->arena, 2 * n + 1, sizeof(*author_ids));
 	unsigned long long *shown = arena_calloc(r->arena, n + 1, sizeof(*shown));
@@ -395,7 +395,11 @@ struct json_object *entity_statuses(struct request *r, const struct post *posts,
 	}
 	if (entity_load_users(r, author_ids, na, &users, &nu) != DB_OK)
 		return NULL;
-	for (size_t off = 0; r->user && off < n; off += BATCH_MAX) {
+	if (marked_likes && marked_reposts) {
+		memcpy(likes, marked_likes, n * sizeof(*likes));
+		memcpy(reblogged, marked_reposts, n * sizeof(*reblogged));
+	}
+	for (size_t off = 0; r->user && !marked_likes && off < n; off += BATCH_MAX) {
 		size_t chunk = n - off < BATCH_MAX ? n - off : BATCH_MAX;
 
 		if (likes_among(r->app->db, r->arena, r->user->id, shown + off, chunk, likes + off) != DB_OK ||
@@ -422,6 +426,12 @@ struct json_object *entity_statuses(struct request *r, const struct post *posts,
 		json_object_array_add(arr, entity_status_base(r, &posts[i], author, orig ? &none : &v, inner));
 	}
 	return arr;
+}
+
+struct json_object *entity_statuses(struct request *r, const struct post *posts, struct post *const *originals,
+				    size_t n)
+{
+	return entity_statuses_marked(r, posts, originals, n, NULL, NULL);
 }
 
 struct json_object *entity_status(struct request *r, const struct post *p, const struct post *original)

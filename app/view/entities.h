@@ -17,7 +17,10 @@
  * return NULL when it cannot answer.
  */
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "store/likes.h"
 
 struct notif;
 struct post;
@@ -45,6 +48,10 @@ struct json_object *entity_media(struct request *r, const struct post_media *m);
  */
 struct json_object *entity_statuses(struct request *r, const struct post *posts, struct post *const *originals,
 				    size_t n);
+/* As entity_statuses() with the viewer's marks already known (a feed
+ * page's, one for each status's shown post). */
+struct json_object *entity_statuses_marked(struct request *r, const struct post *posts, struct post *const *originals,
+					   size_t n, const enum like_kind *likes, const bool *reposted);
 /* One status, as entity_statuses() for one post. */
 struct json_object *entity_status(struct request *r, const struct post *p, const struct post *original);
 
