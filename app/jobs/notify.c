@@ -6,6 +6,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/conf.h"
 #include "jobs/kinds.h"
 #include "jobs/live.h"
 #include "store/blocks.h"
@@ -233,4 +234,26 @@ int job_unnotify(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	if (deleted)
 		notify_live(ctx, recipient);
 	return JOB_DONE;
+}
+
+#define NOTIFY_REQUEUE_MAX 10000 /* newest rows looked at in each table */
+
+long long notify_requeue_recent(struct app *app, int seconds)
+{
+	struct arena *a = arena_new(64 * 1024);
+	struct notif_event *events = NULL;
+	long long queued = 0;
+	size_t n = 0;
+
+	if (!a)
+		return -1;
+	if (notif_recent_events(app->db, a, seconds, NOTIFY_REQUEUE_MAX, &events, &n) != DB_OK) {
+		arena_free(a);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (jobs_store_enqueue(app->rds, app->conf->jobs_stream, "notify", events[i].args) == 0)
+			queued++;
+	arena_free(a);
+	return queued;
 }

@@ -12,6 +12,7 @@
  * undone), and nothing notifies oneself, a blocked account, or someone
  * who turned that kind off.
  */
+struct app;
 struct buf;
 struct job;
 struct job_ctx;
@@ -22,6 +23,11 @@ int notify_moderation(struct job_ctx *ctx, unsigned long long author, unsigned l
 		      const char *detail);
 
 int job_notify(struct job_ctx *ctx, const struct job *job, struct buf *why);
+/* Queue a notify job again for every event of the last seconds, after
+ * Redis lost jobs (a restart that lost its last writes, or a wipe): each
+ * job checks its event again and notifications are made once, so the
+ * ones that were sent stay as they are. The number queued, or -1. */
+long long notify_requeue_recent(struct app *app, int seconds);
 int job_unnotify(struct job_ctx *ctx, const struct job *job, struct buf *why);
 
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "jobs/notify.h"
 #include "store/rds.h"
 #include "store/trends.h"
 #include "web/app.h"
@@ -14,6 +15,10 @@
 
 #define REDIS_WATCH_MARKER "bb:redis:run_id"
 #define REDIS_RUN_ID_LEN 40
+/* Jobs queued this long before a restart may be gone with it: far more
+ * than the second an append-only file loses, and enough for a job
+ * worker that was down a while before a wipe. */
+#define REDIS_WATCH_REPLAY_SECONDS 900
 
 /* The server's run_id from INFO server, into out; -1 when unknown. */
 static int redis_watch_run_id(struct rds *r, char out[REDIS_RUN_ID_LEN + 1])
@@ -66,7 +71,7 @@ int redis_watch_check(struct app *app)
 	char now[REDIS_RUN_ID_LEN + 1];
 	redisReply *reply;
 	bool same;
-	long long timelines, counts;
+	long long timelines, counts, requeued;
 
 	if (redis_watch_run_id(app->rds, now) < 0)
 		return -1;
@@ -82,11 +87,12 @@ int redis_watch_check(struct app *app)
 	if (timelines < 0 || counts < 0)
 		return -1;
 	trends_rebuild(app->db, app->rds, (long long)time(NULL));
+	requeued = notify_requeue_recent(app, REDIS_WATCH_REPLAY_SECONDS);
 	reply = rds_cmd(app->rds, "SET " REDIS_WATCH_MARKER " %s", now);
 	if (!reply)
 		return -1;
 	freeReplyObject(reply);
-	log_info("event=redis_restarted run_id=%s timelines_dropped=%lld unread_counts_dropped=%lld", now,
-		 timelines, counts);
+	log_info("event=redis_restarted run_id=%s timelines_dropped=%lld unread_counts_dropped=%lld "
+		 "notify_jobs_requeued=%lld", now, timelines, counts, requeued);
 	return 1;
 }

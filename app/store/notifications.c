@@ -1,5 +1,6 @@
 #include "store/notifications.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,4 +229,55 @@ void notif_unread_forget(struct rds *r, unsigned long long uid)
 
 	if (reply)
 		freeReplyObject(reply);
+}
+
+int notif_recent_events(struct db *db, struct arena *a, int seconds, size_t max, struct notif_event **out,
+			size_t *n)
+{
+	struct db_rows last, rows;
+	unsigned long long from[3];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* created_at has no index of its own: look only at the newest max
+	 * rows of each table, by primary key. */
+	rc = db_query(db, a, &last, 1,
+		      "SELECT (SELECT IFNULL(MAX(id), 0) FROM likes), (SELECT IFNULL(MAX(id), 0) FROM posts), "
+		      "(SELECT IFNULL(MAX(id), 0) FROM follows)", "");
+	if (rc != DB_OK)
+		return rc;
+	for (size_t i = 0; i < 3; i++) {
+		unsigned long long top = db_cell_u64(&last, 0, i);
+
+		from[i] = top > max ? top - max : 0;
+	}
+	rc = db_query(db, a, &rows, 4 * max,
+		      "SELECT kind, user_id, post_id FROM likes "
+		      "WHERE id > ? AND created_at > NOW(3) - INTERVAL ? SECOND "
+		      "UNION ALL SELECT 'repost', user_id, repost_of_id FROM posts "
+		      "WHERE id > ? AND repost_of_id IS NOT NULL AND created_at > NOW(3) - INTERVAL ? SECOND "
+		      "UNION ALL SELECT 'follow', follower_id, followee_id FROM follows "
+		      "WHERE id > ? AND created_at > NOW(3) - INTERVAL ? SECOND "
+		      "UNION ALL SELECT 'mention', 0, id FROM posts "
+		      "WHERE id > ? AND repost_of_id IS NULL AND state = 'approved' AND caption LIKE '%@%' "
+		      "AND created_at > NOW(3) - INTERVAL ? SECOND",
+		      "uuuuuuuu", from[0], (unsigned long long)seconds, from[1], (unsigned long long)seconds, from[2],
+		      (unsigned long long)seconds, from[1], (unsigned long long)seconds);
+	if (rc != DB_OK)
+		return rc;
+	*out = arena_calloc(a, rows.nrows + 1, sizeof(**out));
+	if (!*out)
+		return DB_ERR;
+	for (size_t i = 0; i < rows.nrows; i++) {
+		const char *kind = db_cell(&rows, i, 0)->ptr;
+
+		if (strcmp(kind, "mention") == 0)
+			snprintf((*out)[*n].args, sizeof((*out)[*n].args), "mention:%llu", db_cell_u64(&rows, i, 2));
+		else
+			snprintf((*out)[*n].args, sizeof((*out)[*n].args), "%s:%llu:%llu", kind, db_cell_u64(&rows, i, 1),
+				 db_cell_u64(&rows, i, 2));
+		(*n)++;
+	}
+	return DB_OK;
 }

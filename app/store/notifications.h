@@ -64,6 +64,17 @@ int notif_page_after(struct db *db, struct arena *a, unsigned long long uid, uns
 int notif_get(struct db *db, struct arena *a, unsigned long long uid, unsigned long long id, struct notif *out);
 int notif_dismiss(struct db *db, unsigned long long uid, unsigned long long id, bool *deleted);
 
+/* What notifies someone, as the notify job's arguments: "like:ACTOR:POST",
+ * "superlike:...", "repost:ACTOR:ORIGINAL", "follow:ACTOR:USER" and
+ * "mention:POST". */
+struct notif_event {
+	char args[64];
+};
+/* The events of the last seconds, read back from the likes, follows and
+ * posts themselves; at most max of each table, the newest. */
+int notif_recent_events(struct db *db, struct arena *a, int seconds, size_t max, struct notif_event **out,
+			size_t *n);
+
 /* The unread count: Redis when it has it, else MariaDB (then cached). */
 int notif_unread(struct db *db, struct rds *r, unsigned long long uid, long long *count);
 /* Forget the cached count after a change. */

@@ -5,7 +5,9 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { cli, cliResult, redis, pidOf, alive, waitFor, spawnBeaubelle, varDir } = require('./lib/stack');
+const { cli, cliResult, redis, sql, pidOf, alive, waitFor, spawnBeaubelle, varDir } = require('./lib/stack');
+const { signup } = require('./lib/client');
+const { makePost, act } = require('./lib/posting');
 
 const token = (name) => `${name}-${process.pid}-${Date.now()}`;
 const done = (t) => redis('SISMEMBER', 'bb:selftest:done', t) === '1';
@@ -56,4 +58,45 @@ test('a job held by a worker killed mid-job is taken over by another worker', as
   w.unref();
   assert.ok(await waitFor(() => done(t), 20000, 100), 'the job was reclaimed and finished');
   assert.equal(runs(t), 2);
+});
+
+// A Redis that restarts without its last writes (or is wiped) loses the
+// jobs queued in them. The job worker notices the new server and queues
+// the notifications of the last minutes again, from MariaDB's likes,
+// follows and posts: each is made once, whether it was sent before or not.
+test('notifications whose jobs Redis lost are sent once the job worker sees Redis restarted', async () => {
+  const author = await signup('lostn');
+  const fan = await signup('lostf');
+  const post = await makePost(author.client, 'a post to like');
+  const uid = (name) => Number(sql(`SELECT id FROM users WHERE username = '${name}'`));
+  const [authorId, fanId] = [uid(author.username), uid(fan.username)];
+  const notes = (kind) => Number(sql(`SELECT COUNT(*) FROM notifications WHERE user_id = ${authorId}
+    AND actor_id = ${fanId} AND kind = '${kind}'`));
+
+  const stackWorker = pidOf('worker');
+  process.kill(stackWorker, 'SIGKILL');
+  assert.ok(await waitFor(() => !alive(stackWorker), 2000));
+  assert.equal((await act(fan.client, `/p/${post}/like`)).status, 303);
+  assert.equal((await act(fan.client, `/@${author.username}/follow`)).status, 303);
+  assert.ok(redis('XRANGE', 'bb:jobs', '-', '+').includes(`like:${fanId}:${post}`), 'the like\'s job was queued');
+  // What a restart that lost its last second does to the queue; the
+  // marker of the server the worker last saw no longer matches.
+  redis('XTRIM', 'bb:jobs', 'MAXLEN', '0');
+  redis('SET', 'bb:redis:run_id', '0'.repeat(40));
+
+  const w = spawnBeaubelle(['worker']);
+  fs.writeFileSync(path.join(varDir, 'run/worker.pid'), `${w.pid}\n`);
+  w.unref();
+  assert.ok(await waitFor(() => notes('like') === 1 && notes('follow') === 1, 15000, 100),
+    `like ${notes('like')}, follow ${notes('follow')}: both notifications arrive`);
+  const page = await author.client.get('/notifications');
+  assert.match(page.body_text, new RegExp(`@${fan.username}`));
+  // Queued again a second time (another restart), nothing doubles.
+  redis('SET', 'bb:redis:run_id', '0'.repeat(40));
+  assert.ok(await waitFor(() => redis('GET', 'bb:redis:run_id') !== '0'.repeat(40), 5000, 100), 'the worker saw it');
+  assert.ok(await waitFor(() => redis('XLEN', 'bb:jobs') === '0', 10000, 100));
+  assert.equal(notes('like'), 1);
+  assert.equal(notes('follow'), 1);
+  const restarts = fs.readFileSync(w.logPath, 'utf8').match(/event=redis_restarted .*notify_jobs_requeued=[1-9]/g) || [];
+  assert.equal(restarts.length, 2, 'each restart seen once, with notify jobs queued again');
 });
