@@ -13,6 +13,7 @@
 #include "jobs/kinds.h"
 #include "jobs/moderate.h"
 #include "jobs/redis_watch.h"
+#include "store/db.h"
 #include "store/jobs_store.h"
 #include "store/rds.h"
 #include "web/app.h"
@@ -131,6 +132,8 @@ int jobs_consume(struct app *app)
 		}
 		for (int i = 0; i < n; i++) {
 			jobs_run_one(app, arena, &jobs[i]);
+			rds_settle(app->rds);
+			db_settle(app->db);
 			arena_reset(arena);
 		}
 	}

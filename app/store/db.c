@@ -512,6 +512,15 @@ int db_rollback(struct db *db)
 	return db_simple(db, "ROLLBACK");
 }
 
+void db_settle(struct db *db)
+{
+	if (!db || !db->mysql || !(db->mysql->server_status & SERVER_STATUS_IN_TRANS))
+		return;
+	log_warn("event=db_transaction_left_open");
+	if (db_simple(db, "ROLLBACK") != DB_OK)
+		db_disconnect(db);
+}
+
 unsigned long long db_cell_u64(const struct db_rows *r, size_t row, size_t col)
 {
 	const struct db_cell *c = db_cell(r, row, col);

@@ -48,6 +48,11 @@ struct db *db_open(const struct conf *c, bool multi_statements, struct buf *err)
 void db_close(struct db *db);
 /* Reconnect if needed and ping; DB_OK or DB_UNAVAILABLE. */
 int db_check(struct db *db);
+/* After a request or a job: a transaction still open (a path that
+ * returned between begin and commit) would keep its locks and its old
+ * snapshot for the next request on this connection; it is rolled back,
+ * or the connection is dropped. */
+void db_settle(struct db *db);
 
 /* Run a statement that returns no rows; affected rows and the insert id
  * are given when the pointers are not NULL. */

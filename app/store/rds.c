@@ -14,6 +14,7 @@ struct rds {
 	redisContext *ctx;
 	const struct conf *conf;
 	bool logged_down; /* log a lost connection once, not per command */
+	size_t pending;   /* appended commands whose replies are unread */
 };
 
 static void rds_drop(struct rds *r)
@@ -21,6 +22,15 @@ static void rds_drop(struct rds *r)
 	if (r->ctx)
 		redisFree(r->ctx);
 	r->ctx = NULL;
+	r->pending = 0;
+}
+
+void rds_settle(struct rds *r)
+{
+	if (!r || !r->pending)
+		return;
+	log_warn("event=redis_replies_unread count=%zu", r->pending);
+	rds_drop(r);
 }
 
 static int rds_connect(struct rds *r)
@@ -119,6 +129,7 @@ redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
 	redisReply *reply;
 	va_list ap;
 
+	rds_settle(r);
 	if (rds_connect(r) < 0)
 		return NULL;
 	va_start(ap, fmt);
@@ -129,6 +140,7 @@ redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
 
 redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_t *lens)
 {
+	rds_settle(r);
 	if (rds_connect(r) < 0)
 		return NULL;
 	return rds_checked(r, redisCommandArgv(r->ctx, argc, argv, lens));
@@ -144,7 +156,12 @@ int rds_append(struct rds *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	rc = redisvAppendCommand(r->ctx, fmt, ap);
 	va_end(ap);
-	return rc == REDIS_OK ? 0 : -1;
+	if (rc != REDIS_OK) {
+		rds_drop(r);
+		return -1;
+	}
+	r->pending++;
+	return 0;
 }
 
 redisReply *rds_reply(struct rds *r)
@@ -153,6 +170,8 @@ redisReply *rds_reply(struct rds *r)
 
 	if (!r->ctx)
 		return NULL;
+	if (r->pending)
+		r->pending--;
 	if (redisGetReply(r->ctx, &reply) != REDIS_OK)
 		reply = NULL;
 	return rds_checked(r, reply);

@@ -21,9 +21,15 @@ bool rds_check(struct rds *r);
  * NULL when Redis is unreachable or the reply is an error (logged). */
 redisReply *rds_cmd(struct rds *r, const char *fmt, ...);
 redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_t *lens);
-/* Pipelining: append commands, then read their replies in order. */
+/* Pipelining: append commands, then read their replies in order. A
+ * failed append drops the connection, with whatever was appended before
+ * it: none of it was sent. */
 int rds_append(struct rds *r, const char *fmt, ...);
 redisReply *rds_reply(struct rds *r);
+/* After a request or a job: replies left unread (a caller that gave up
+ * half-way through a pipeline) would answer the next commands, so the
+ * connection is dropped and made again. */
+void rds_settle(struct rds *r);
 /* Read and drop the replies of n appended commands: 0, or -1 when any
  * failed (all n are read either way, so the pipeline stays in step). */
 int rds_drain(struct rds *r, size_t n);

@@ -7,6 +7,8 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "http/request.h"
+#include "store/db.h"
+#include "store/rds.h"
 #include "view/page.h"
 #include "web/app.h"
 #include "web/auth.h"
@@ -66,4 +68,6 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 	response_send(&r.res, fcgi->out, app->conf->secure);
 	metrics_observe(r.route_index, r.res.status, dispatch_elapsed(&r.started));
 	response_release(&r.res);
+	rds_settle(app->rds);
+	db_settle(app->db);
 }
