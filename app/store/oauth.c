@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "store/users.h"
 #include "core/banned.h"
 
 void oauth_new_secret(char out[OAUTH_SECRET_LEN + 1])
@@ -107,19 +108,26 @@ int oauth_token_create(struct db *db, const char *token_hash, unsigned long long
 	return rc;
 }
 
-int oauth_token_find(struct db *db, struct arena *a, const char *token_hash, struct oauth_token *out)
+int oauth_token_find(struct db *db, struct arena *a, const char *token_hash, struct oauth_token *out,
+		     struct user *user)
 {
 	struct db_rows rows;
+	/* The token's user comes with it: one round trip for every API
+	 * request instead of two. */
 	int rc = db_query(db, a, &rows, 1,
 			  "SELECT t.id, t.app_id, t.user_id, t.scopes, a.name, a.website, a.scopes, a.redirect_uris, "
-			  "COALESCE(TIMESTAMPDIFF(SECOND, t.last_used_at, NOW(3)), -1) "
-			  "FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id WHERE t.token_hash = ?",
+			  "COALESCE(TIMESTAMPDIFF(SECOND, t.last_used_at, NOW(3)), -1), " USERS_COLUMNS " "
+			  "FROM oauth_tokens t JOIN oauth_apps a ON a.id = t.app_id LEFT JOIN users u ON u.id = t.user_id "
+			  "WHERE t.token_hash = ?",
 			  "s", token_hash);
 
 	if (rc != DB_OK)
 		return rc;
 	if (rows.nrows == 0)
 		return OAUTH_NOT_FOUND;
+	memset(user, 0, sizeof(*user));
+	if (db_cell(&rows, 0, 9)->ptr)
+		users_from_row(&rows, 0, 9, user);
 	out->id = db_cell_u64(&rows, 0, 0);
 	out->app_id = db_cell_u64(&rows, 0, 1);
 	out->user_id = db_cell_u64(&rows, 0, 2);

@@ -12,6 +12,8 @@
 
 #include "store/db.h"
 
+struct user;
+
 struct arena;
 
 #define OAUTH_SECRET_LEN 43 /* base64url of 32 random bytes, no padding */
@@ -81,8 +83,10 @@ int oauth_code_take(struct db *db, struct arena *a, const char *code_hash, struc
 /* Store a token (by hash); user_id 0 for an app token. */
 int oauth_token_create(struct db *db, const char *token_hash, unsigned long long app_id,
 		       unsigned long long user_id, const char *scopes, unsigned long long *id);
-/* The token with its app (DB_OK, OAUTH_NOT_FOUND or a DB_ error). */
-int oauth_token_find(struct db *db, struct arena *a, const char *token_hash, struct oauth_token *out);
+/* The token with its app and, for a user token, its user (id 0 when the
+ * user is gone): DB_OK, OAUTH_NOT_FOUND or a DB_ error. */
+int oauth_token_find(struct db *db, struct arena *a, const char *token_hash, struct oauth_token *out,
+		     struct user *user);
 /* Record that the token was used now. */
 int oauth_token_touch(struct db *db, unsigned long long id);
 /* Delete the token by hash if app_id issued it. *found: the token exists

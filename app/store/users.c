@@ -15,29 +15,25 @@ void users_person_from_row(const struct db_rows *rows, size_t row, size_t col, s
 	p->avatar_hash = db_cell(rows, row, col + 3)->ptr;
 }
 
-#define USERS_COLUMNS                                                                       \
-	"id, username, email, password_hash, display_name, bio, role, language, avatar_hash, " \
-	"posts_count, followers_count, following_count, notify_mask, collection_public, "     \
-	"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
 
-static void users_from_row(const struct db_rows *rows, size_t i, struct user *u)
+void users_from_row(const struct db_rows *rows, size_t i, size_t col, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = db_cell_u64(rows, i, 0);
-	u->username = db_cell(rows, i, 1)->ptr;
-	u->email = db_cell(rows, i, 2)->ptr;
-	u->password_hash = db_cell(rows, i, 3)->ptr;
-	u->display_name = db_cell(rows, i, 4)->ptr;
-	u->bio = db_cell(rows, i, 5)->ptr;
-	u->role = db_cell(rows, i, 6)->ptr;
-	u->language = db_cell(rows, i, 7)->ptr;
-	u->avatar_hash = db_cell(rows, i, 8)->ptr;
-	u->posts_count = db_cell_u64(rows, i, 9);
-	u->followers_count = db_cell_u64(rows, i, 10);
-	u->following_count = db_cell_u64(rows, i, 11);
-	u->notify_mask = (unsigned)db_cell_u64(rows, i, 12);
-	u->collection_public = db_cell_u64(rows, i, 13) != 0;
-	u->created_at = db_cell(rows, i, 14)->ptr;
+	u->id = db_cell_u64(rows, i, col + 0);
+	u->username = db_cell(rows, i, col + 1)->ptr;
+	u->email = db_cell(rows, i, col + 2)->ptr;
+	u->password_hash = db_cell(rows, i, col + 3)->ptr;
+	u->display_name = db_cell(rows, i, col + 4)->ptr;
+	u->bio = db_cell(rows, i, col + 5)->ptr;
+	u->role = db_cell(rows, i, col + 6)->ptr;
+	u->language = db_cell(rows, i, col + 7)->ptr;
+	u->avatar_hash = db_cell(rows, i, col + 8)->ptr;
+	u->posts_count = db_cell_u64(rows, i, col + 9);
+	u->followers_count = db_cell_u64(rows, i, col + 10);
+	u->following_count = db_cell_u64(rows, i, col + 11);
+	u->notify_mask = (unsigned)db_cell_u64(rows, i, col + 12);
+	u->collection_public = db_cell_u64(rows, i, col + 13) != 0;
+	u->created_at = db_cell(rows, i, col + 14)->ptr;
 	/* DATE_FORMAT's %f gives microseconds; the API wants milliseconds. */
 	if (u->created_at && strlen(u->created_at) == 27) {
 		u->created_at[23] = 'Z';
@@ -53,14 +49,14 @@ static int users_one(struct db *db, struct arena *a, struct user *out, int rc, s
 		return rc;
 	if (rows->nrows == 0)
 		return USERS_NOT_FOUND;
-	users_from_row(rows, 0, out);
+	users_from_row(rows, 0, 0, out);
 	return DB_OK;
 }
 
 int users_find_by_id(struct db *db, struct arena *a, unsigned long long id, struct user *out)
 {
 	struct db_rows rows;
-	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE id = ?", "u", id);
+	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users u WHERE id = ?", "u", id);
 
 	return users_one(db, a, out, rc, &rows);
 }
@@ -68,7 +64,7 @@ int users_find_by_id(struct db *db, struct arena *a, unsigned long long id, stru
 int users_find_by_username(struct db *db, struct arena *a, const char *username, struct user *out)
 {
 	struct db_rows rows;
-	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE username = ?",
+	int rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users u WHERE username = ?",
 			  "s", username);
 
 	return users_one(db, a, out, rc, &rows);
@@ -80,11 +76,11 @@ int users_find_by_login(struct db *db, struct arena *a, const char *login, struc
 	int rc;
 
 	if (strchr(login, '@'))
-		rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users WHERE email = ?",
+		rc = db_query(db, a, &rows, 1, "SELECT " USERS_COLUMNS " FROM users u WHERE email = ?",
 			      "s", login);
 	else
 		rc = db_query(db, a, &rows, 1,
-			      "SELECT " USERS_COLUMNS " FROM users WHERE username = ?", "s", login);
+			      "SELECT " USERS_COLUMNS " FROM users u WHERE username = ?", "s", login);
 	return users_one(db, a, out, rc, &rows);
 }
 
@@ -188,7 +184,7 @@ int users_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, 
 		 size_t *count)
 {
 	struct db_rows rows;
-	int rc = batch_query_only_ids(db, a, &rows, "SELECT " USERS_COLUMNS " FROM users WHERE id IN " BATCH_IN, ids, n);
+	int rc = batch_query_only_ids(db, a, &rows, "SELECT " USERS_COLUMNS " FROM users u WHERE id IN " BATCH_IN, ids, n);
 
 	if (rc != DB_OK)
 		return rc;
@@ -196,7 +192,7 @@ int users_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, 
 	if (!*out)
 		return DB_ERR;
 	for (size_t i = 0; i < rows.nrows; i++)
-		users_from_row(&rows, i, &(*out)[i]);
+		users_from_row(&rows, i, 0, &(*out)[i]);
 	*count = rows.nrows;
 	return DB_OK;
 }

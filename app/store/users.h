@@ -41,6 +41,15 @@ struct user {
 	char *created_at;
 };
 
+/* The columns a struct user is read from, of users aliased u, and the
+ * reading of them from column col of a row. */
+#define USERS_COLUMNS                                                                                 \
+	"u.id, u.username, u.email, u.password_hash, u.display_name, u.bio, u.role, u.language, "      \
+	"u.avatar_hash, u.posts_count, u.followers_count, u.following_count, u.notify_mask, "          \
+	"u.collection_public, DATE_FORMAT(u.created_at, '%Y-%m-%dT%H:%i:%s.%fZ')"
+#define USERS_NCOLUMNS 15
+void users_from_row(const struct db_rows *rows, size_t i, size_t col, struct user *u);
+
 static inline bool user_is_moderator(const struct user *u)
 {
 	return u && u->role && (u->role[0] == 'm' || u->role[0] == 'a');

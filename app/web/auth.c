@@ -121,12 +121,11 @@ static void auth_load_bearer(struct request *r)
 		return;
 	}
 	oauth_hash(h, n, hash);
-	rc = oauth_token_find(r->app->db, r->arena, hash, t);
+	rc = oauth_token_find(r->app->db, r->arena, hash, t, u);
 	if (rc == OAUTH_NOT_FOUND)
 		return;
-	if (rc == DB_OK && t->user_id)
-		rc = users_find_by_id(r->app->db, r->arena, t->user_id, u);
-	if (rc == USERS_NOT_FOUND)
+	/* A user token whose user is gone (the row was deleted) is no token. */
+	if (rc == DB_OK && t->user_id && !u->id)
 		return;
 	if (rc != DB_OK) {
 		auth_bearer_now.status = AUTH_BEARER_UNAVAILABLE;
