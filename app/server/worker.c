@@ -1,4 +1,5 @@
 #include "server/pool.h"
+#include "server/crash_answer.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
@@ -108,6 +109,7 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 		return 1;
 	app_connect(app);
 	worker_open_gate(c);
+	crash_answer_install();
 	while (!worker_stop && (c->max_requests == 0 || served < (uint64_t)c->max_requests)) {
 		int rc;
 
@@ -126,6 +128,7 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 		started_us = pool_now_us();
 		slot->request_started_ms = started_us / 1000;
 		metrics_worker_busy(1);
+		crash_answer_begin(req.ipcFd, req.requestId);
 		dispatch(app, &req, arena);
 		FCGX_Finish_r(&req);
 		metrics_worker_busy(-1);

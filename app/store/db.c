@@ -136,10 +136,15 @@ int db_check(struct db *db)
 	return DB_OK;
 }
 
+/* Errors after which the connection cannot be trusted: the server went
+ * away, or the client library ran out of memory half-way through its
+ * own state (allocation-failure injection left statements that no
+ * longer matched their SQL). A fresh connection is made next time. */
 static bool db_errno_gone(unsigned int e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
-	       e == CR_CONN_HOST_ERROR || e == ER_CONNECTION_KILLED || e == CR_COMMANDS_OUT_OF_SYNC;
+	       e == CR_CONN_HOST_ERROR || e == ER_CONNECTION_KILLED || e == CR_COMMANDS_OUT_OF_SYNC ||
+	       e == CR_OUT_OF_MEMORY;
 }
 
 static int db_status_of(struct db *db, unsigned int e, const char *msg)
@@ -386,8 +391,11 @@ static int db_run_params(struct db *db, struct arena *a, struct db_rows *out, si
 			return rc;
 		}
 		if (params.count != mysql_stmt_param_count(stmt)) {
+			/* Our SQL and its parameters always agree: the cached
+			 * statement is not the one prepared for sql any more. */
 			db_set_error(db, "parameter count mismatch");
 			log_error("event=db_param_mismatch sql=\"%.80s\"", sql);
+			db_disconnect(db);
 			return DB_ERR;
 		}
 		if (mysql_stmt_bind_param(stmt, params.bind) != 0)

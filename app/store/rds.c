@@ -39,6 +39,11 @@ static int rds_connect(struct rds *r)
 	struct timeval tv = { c->redis_timeout_ms / 1000, (c->redis_timeout_ms % 1000) * 1000 };
 	redisReply *reply;
 
+	/* hiredis 0.14 does not check a context's error before using it, and
+	 * one that ran out of memory may have lost its output buffer: never
+	 * reuse a context in error. */
+	if (r->ctx && r->ctx->err)
+		rds_drop(r);
 	if (r->ctx)
 		return 0;
 	if (c->redis_socket[0])

@@ -7,6 +7,7 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "http/request.h"
+#include "server/crash_answer.h"
 #include "store/db.h"
 #include "store/rds.h"
 #include "view/page.h"
@@ -65,6 +66,8 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 		log_error("event=request_failed status=%d method=%s route=%s request_id=%s",
 			  r.res.status, r.method ? r.method : "-",
 			  r.route ? r.route->pattern : "-", r.request_id ? r.request_id : "-");
+	/* From the first byte sent, an abort cannot answer in its place. */
+	crash_answer_end();
 	response_send(&r.res, fcgi->out, app->conf->secure);
 	metrics_observe(r.route_index, r.res.status, dispatch_elapsed(&r.started));
 	response_release(&r.res);
