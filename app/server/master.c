@@ -1,6 +1,7 @@
 #include "server/pool.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -47,6 +49,7 @@ struct pool {
 	int nworkers; /* wanted in the current generation */
 	struct pool_worker workers[POOL_MAX_WORKERS * 2]; /* room for two generations */
 	struct pool_slot *slots; /* shared, same index as workers */
+	int64_t reload_at_ms; /* older generations retire once the new one is ready; 0: none waiting */
 };
 
 static struct pool_slot *pool_shared_slots;
@@ -77,9 +80,19 @@ static int pool_wanted(const struct conf *c)
 	return n > POOL_MAX_WORKERS ? POOL_MAX_WORKERS : (int)n;
 }
 
+uint64_t pool_recycle_after(uint64_t max_requests, uint32_t random)
+{
+	uint64_t span = max_requests / 10;
+
+	if (span == 0)
+		return max_requests;
+	return max_requests - span + random % (2 * span + 1);
+}
+
 static int pool_spawn(struct pool *p, size_t i)
 {
 	struct pool_worker *w = &p->workers[i];
+	uint64_t recycle_after = pool_recycle_after((uint64_t)p->app.conf->max_requests, randombytes_random());
 	sigset_t none;
 	pid_t pid = fork();
 
@@ -97,7 +110,7 @@ static int pool_spawn(struct pool *p, size_t i)
 		p->slots[i].pid = getpid();
 		p->slots[i].generation = p->generation;
 		p->slots[i].started_unix = (int64_t)time(NULL);
-		rc = pool_worker_main(&p->app, p->ls.fd, &p->slots[i]);
+		rc = pool_worker_main(&p->app, p->ls.fd, &p->slots[i], recycle_after);
 		_exit(rc);
 	}
 	w->pid = pid;
@@ -176,15 +189,16 @@ static void pool_reap(struct pool *p)
 	}
 }
 
-/* Ask every worker of generation gen (or all when gen < 0) to finish. */
-static void pool_retire(struct pool *p, int gen)
+/* Ask every worker of a generation older than `below` to finish
+ * (INT_MAX: every worker). */
+static void pool_retire(struct pool *p, int below)
 {
 	int64_t now = pool_now_ms();
 
 	for (size_t i = 0; i < POOL_MAX_WORKERS * 2; i++) {
 		struct pool_worker *w = &p->workers[i];
 
-		if (w->pid > 0 && (gen < 0 || w->generation == gen) && !w->stop_sent_ms) {
+		if (w->pid > 0 && w->generation < below && !w->stop_sent_ms) {
 			kill(w->pid, SIGTERM);
 			w->stop_sent_ms = now;
 		}
@@ -268,11 +282,38 @@ static void pool_reload(struct pool *p, const char *listen_override)
 		if (p->workers[i].pid <= 0)
 			p->workers[i].respawn_at_ms = 0;
 	pool_fill(p);
-	pool_retire(p, p->generation - 1);
-	for (int g = 0; g < p->generation - 1; g++)
-		pool_retire(p, g);
+	p->reload_at_ms = pool_now_ms();
 	log_info("event=reloaded generation=%d workers=%d", p->generation, p->nworkers);
 	pool_notify("READY=1");
+}
+
+/*
+ * After a reload, the older generations keep accepting until every worker
+ * of the new one has connected and is accepting; only then are they asked
+ * to finish. A new generation that does not get there within
+ * shutdown_timeout (it cannot reach MariaDB, say) retires them anyway, so
+ * the configuration that was asked for takes over.
+ */
+static void pool_retire_when_ready(struct pool *p)
+{
+	int64_t now = pool_now_ms();
+	int ready = 0;
+
+	if (!p->reload_at_ms)
+		return;
+	for (size_t i = 0; i < POOL_MAX_WORKERS * 2; i++) {
+		const struct pool_worker *w = &p->workers[i];
+
+		if (w->pid > 0 && w->generation == p->generation && p->slots[i].pid == w->pid &&
+		    p->slots[i].ready)
+			ready++;
+	}
+	if (ready < p->nworkers && now - p->reload_at_ms <= (int64_t)p->app.conf->shutdown_timeout * 1000)
+		return;
+	pool_retire(p, p->generation);
+	log_info("event=old_generations_retiring generation=%d ready=%d/%d after_ms=%lld", p->generation,
+		 ready, p->nworkers, (long long)(now - p->reload_at_ms));
+	p->reload_at_ms = 0;
 }
 
 int pool_serve(const char *config_path, const char *listen_override)
@@ -322,7 +363,8 @@ int pool_serve(const char *config_path, const char *listen_override)
 				stop_at = pool_now_ms();
 				/* Stop accepting: workers finish what they hold. */
 				listen_close(&p.ls);
-				pool_retire(&p, -1);
+				pool_retire(&p, INT_MAX);
+				p.reload_at_ms = 0;
 			}
 		} else if (sig == SIGHUP && !stopping) {
 			pool_reload(&p, listen_override);
@@ -337,6 +379,7 @@ int pool_serve(const char *config_path, const char *listen_override)
 		}
 		pool_enforce_timeouts(&p);
 		pool_fill(&p);
+		pool_retire_when_ready(&p);
 	}
 	log_info("event=stopped");
 	app_release(&p.app);

@@ -7,9 +7,11 @@
  *
  * Signals to the master: TERM/INT stop gracefully (in-flight requests
  * finish, up to shutdown_timeout), HUP reloads (a new generation of
- * workers starts with the new configuration before the old one retires,
- * so no request is refused), a dead worker is replaced at once, and with
- * a growing delay if workers keep dying.
+ * workers starts with the new configuration, and the old one is asked to
+ * retire only once every new worker is accepting, so no request is
+ * refused and none waits for a generation that is still connecting), a
+ * dead worker is replaced at once, and with a growing delay if workers
+ * keep dying.
  */
 #include <stdint.h>
 #include <sys/types.h>
@@ -27,6 +29,7 @@ struct pool_slot {
 	int64_t request_started_ms; /* 0 when idle */
 	uint64_t requests;
 	int64_t last_duration_us;   /* of the last request answered */
+	int ready;                  /* 1 once connected and accepting */
 	char method[8];             /* of the current (or last) request */
 	char uri[POOL_SLOT_URI_MAX]; /* its path, without the query string */
 };
@@ -39,8 +42,17 @@ struct app;
 struct listen_socket;
 
 int pool_serve(const char *config_path, const char *listen_override);
-/* The worker side: accept and answer until told to stop or recycled. */
-int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot);
+/* The worker side: accept and answer until told to stop, or recycled
+ * after max_requests requests (0: never). */
+int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot, uint64_t max_requests);
+/*
+ * How many requests one worker serves before it is recycled: max_requests
+ * give or take 10%, picked by `random` (any 32-bit value; the master
+ * passes a random one). Workers started together then recycle at
+ * different times instead of all at once (php-fpm's
+ * pm.max_requests_jitter does the same). 0 stays 0 (never recycle).
+ */
+uint64_t pool_recycle_after(uint64_t max_requests, uint32_t random);
 int64_t pool_now_ms(void);
 int64_t pool_now_us(void);
 

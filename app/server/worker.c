@@ -84,7 +84,7 @@ static void worker_note_done(struct pool_slot *slot, const struct conf *c, int64
  * never interrupted by EINTR; they are let through only while waiting in
  * accept, which they interrupt (no SA_RESTART).
  */
-int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
+int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot, uint64_t max_requests)
 {
 	const struct conf *c = app->conf;
 	struct arena *arena = arena_new(64 * 1024);
@@ -110,7 +110,8 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 	app_connect(app);
 	worker_open_gate(c);
 	crash_answer_install();
-	while (!worker_stop && (c->max_requests == 0 || served < (uint64_t)c->max_requests)) {
+	slot->ready = 1;
+	while (!worker_stop && (max_requests == 0 || served < max_requests)) {
 		int rc;
 
 		sigprocmask(SIG_UNBLOCK, &stop_set, &old);
@@ -136,6 +137,8 @@ int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot)
 		served++;
 		arena_reset(arena);
 	}
+	if (!worker_stop)
+		log_info("event=worker_recycled requests=%llu", (unsigned long long)served);
 	FCGX_Free(&req, 1);
 	pw_gate_close();
 	app_disconnect(app);

@@ -10,9 +10,16 @@ const path = require('node:path');
 function checkWrites(stack, load, writers) {
   const problems = [];
   const ids = new Map(writers.map((w) => [w.name, w.id]));
+  // One query for every keyed post of the writers: "user_id key" -> [ids].
+  const byKey = new Map();
+  const keyed = stack.sql(`SELECT user_id, idempotency_key, id FROM posts WHERE idempotency_key IS NOT NULL AND user_id IN (${[...ids.values()].join(',')})`);
+  for (const line of keyed.split('\n').filter(Boolean)) {
+    const [user, key, id] = line.split('\t');
+    const k = `${user} ${key}`;
+    byKey.set(k, [...(byKey.get(k) || []), Number(id)]);
+  }
   for (const a of load.acked) {
-    const rows = stack.sql(`SELECT id FROM posts WHERE user_id = ${ids.get(a.user)} AND idempotency_key = '${a.key}'`)
-      .split('\n').filter(Boolean).map(Number);
+    const rows = byKey.get(`${ids.get(a.user)} ${a.key}`) || [];
     if (rows.length !== 1 || rows[0] !== a.id) problems.push(`post ${a.key}: told ${a.id}, database has [${rows}]`);
   }
   const dup = stack.sql('SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM posts WHERE idempotency_key IS NOT NULL GROUP BY 1, 2 HAVING COUNT(*) > 1) d');
@@ -32,13 +39,21 @@ function checkWrites(stack, load, writers) {
   return problems;
 }
 
-// The follower's timeline as the site shows it: the ids on the home page
-// are the newest; Redis' list (or the rebuild after a wipe) must hold all.
+// Redis keeps the newest 800 entries of a home timeline (TIMELINES_CAP in
+// app/store/timelines.h); a long run posts more than that.
+const TIMELINES_CAP = 800;
+
+// The follower's timeline as the site shows it: Redis' list (or the
+// rebuild after a wipe) must hold every acknowledged post among the
+// newest TIMELINES_CAP posts of the people the follower follows.
 async function checkTimeline(stack, follower, load) {
   await follower.client.get('/'); // a read rebuilds a missing timeline
   const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number);
   const have = new Set(list);
-  const missing = load.acked.filter((a) => !have.has(a.id)).map((a) => a.id);
+  const newest = new Set(stack.sql(`SELECT p.id FROM posts p JOIN follows f ON f.followee_id = p.user_id
+    WHERE f.follower_id = ${follower.id} AND p.state = 'approved' ORDER BY p.id DESC LIMIT ${TIMELINES_CAP}`)
+    .split('\n').filter(Boolean).map(Number));
+  const missing = load.acked.filter((a) => newest.has(a.id) && !have.has(a.id)).map((a) => a.id);
   return missing;
 }
 

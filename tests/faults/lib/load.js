@@ -5,17 +5,31 @@
 // counted, so a check can tell a 503 (fine during an outage) from a 500
 // (never fine), and the acknowledged posts can be compared with MariaDB.
 'use strict';
+const http = require('node:http');
 const { Client } = require('../../http/lib/client');
 const { multipart, fixture } = require('../../http/lib/images');
+const { registerApp, pkce, authorize, exchange } = require('../../http/lib/api');
 const { sleep } = require('./stack');
 
 const RETRYABLE = new Set([502, 503, 504]);
 const PASSWORD = 'gentle-meadow-lantern-42';
 
 class Tally {
-  constructor() { this.statuses = {}; this.errors = 0; this.maxMs = 0; }
-  add(status, ms = 0) { this.statuses[status] = (this.statuses[status] || 0) + 1; this.maxMs = Math.max(this.maxMs, ms); }
+  constructor() { this.statuses = {}; this.errors = 0; this.maxMs = 0; this.times = []; }
+  add(status, ms = 0) {
+    this.statuses[status] = (this.statuses[status] || 0) + 1;
+    this.maxMs = Math.max(this.maxMs, ms);
+    this.times.push(ms);
+  }
   count(pred) { return Object.entries(this.statuses).filter(([s]) => pred(Number(s))).reduce((a, [, n]) => a + n, 0); }
+  // Answers other than 2xx/3xx, plus requests that got no answer at all.
+  failed() { return this.count((s) => s < 200 || s >= 400) + this.errors; }
+  // The p-th percentile (0-100) of the recorded times, in ms.
+  percentile(p) {
+    if (!this.times.length) return 0;
+    const sorted = [...this.times].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  }
 }
 
 async function account(stack, name) {
@@ -25,29 +39,54 @@ async function account(stack, name) {
   return { client, name, id: Number(stack.sql(`SELECT id FROM users WHERE username = '${name}'`)) };
 }
 
+// A bearer token for w's account, as a Mastodon client gets one: an app
+// registered, the consent page approved in w's browser session, the code
+// exchanged (with PKCE).
+async function bearer(stack, w) {
+  const origin = stack.url;
+  const app = await registerApp({ origin });
+  const { verifier, challenge } = pkce();
+  const { code } = await authorize(w.client, app, { challenge });
+  const res = await exchange(app, code, { verifier, origin });
+  if (res.status !== 200) throw new Error(`token exchange: ${res.status} ${res.text}`);
+  return res.body.access_token;
+}
+
+// The compose form { form, token, key }: its CSRF token and a fresh
+// Idempotency-Key (both missing when the form did not answer 200).
+async function composeForm(w) {
+  const form = await w.client.get('/new');
+  if (form.status !== 200) return { form };
+  return {
+    form,
+    token: form.body_text.match(/name="csrf_token" value="([^"]+)"/)[1],
+    key: form.body_text.match(/name="idempotency_key" value="([^"]+)"/)[1],
+  };
+}
+
 // One post with its key, retried until acknowledged or the deadline.
 async function postOnce(w, tally, deadline) {
-  let form;
+  let token, key;
   for (;;) {
     try {
-      form = await w.client.get('/new');
-      tally.add(form.status);
-      if (form.status === 200) break;
+      const t0 = Date.now();
+      const f = await composeForm(w);
+      tally.add(f.form.status, Date.now() - t0);
+      if (f.token) { ({ token, key } = f); break; }
       // Sent to the login page: the session is gone (Redis lost it).
-      if (form.status === 303 && /\/login/.test(form.headers.get('location') || '')) return { loggedOut: true, user: w.name };
+      if (f.form.status === 303 && /\/login/.test(f.form.headers.get('location') || '')) return { loggedOut: true, user: w.name };
     } catch { tally.errors++; }
     if (Date.now() > deadline) return null;
     await sleep(200);
   }
-  const token = form.body_text.match(/name="csrf_token" value="([^"]+)"/)[1];
-  const key = form.body_text.match(/name="idempotency_key" value="([^"]+)"/)[1];
   const { body, contentType } = multipart({ csrf_token: token, idempotency_key: key, caption: `load ${key}`, alt: '' },
     [{ name: 'image', filename: 'still.png', type: 'image/png', data: fixture('still.png') }]);
   for (let attempt = 0; ; attempt++) {
     let res = null;
     try {
+      const t0 = Date.now();
       res = await w.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType } });
-      tally.add(res.status);
+      tally.add(res.status, Date.now() - t0);
     } catch { tally.errors++; }
     if (res && res.status === 303) {
       const id = Number(new URL(res.headers.get('location')).pathname.split('/')[2]);
@@ -60,12 +99,13 @@ async function postOnce(w, tally, deadline) {
 }
 
 // Writers post until stop() is called; readers load the home page.
-function startLoad(url, writers, { readers = 2, giveUpMs = 30000 } = {}) {
+// write: false leaves only the readers.
+function startLoad(url, writers, { readers = 2, giveUpMs = 30000, write = true } = {}) {
   const tally = new Tally();
   const acked = [];
   const lost = [];
   let running = true;
-  const loops = writers.map(async (w) => {
+  const loops = (write ? writers : []).map(async (w) => {
     while (running) {
       const r = await postOnce(w, tally, Date.now() + giveUpMs);
       if (r && r.loggedOut) break;
@@ -90,4 +130,46 @@ function startLoad(url, writers, { readers = 2, giveUpMs = 30000 } = {}) {
   };
 }
 
-module.exports = { account, startLoad, PASSWORD };
+// A new post with an image, its body sent at an even pace over about
+// durationMs (a phone on a slow uplink): nginx buffers it, so no worker
+// is involved until the last byte (onSent is called then). key: retry
+// an earlier post with its Idempotency-Key. Resolves to
+// { status, key, id, ms }.
+async function slowUpload(w, data, durationMs, { key, onSent } = {}) {
+  const f = await composeForm(w);
+  if (!f.token) return { status: f.form.status, key: null };
+  const useKey = key || f.key;
+  const { body, contentType } = multipart({ csrf_token: f.token, idempotency_key: useKey, caption: `slow ${useKey}`, alt: '' },
+    [{ name: 'image', filename: 'large.png', type: 'image/png', data }]);
+  const u = new URL('/new', w.client.origin);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const req = http.request({
+      host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false,
+      headers: {
+        ...w.client.headers, Cookie: w.client.cookieHeader(),
+        'Content-Type': contentType, 'Content-Length': body.length,
+      },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const loc = res.headers.location || '';
+        const id = res.statusCode === 303 ? Number(new URL(loc, u).pathname.split('/')[2]) || null : null;
+        resolve({ status: res.statusCode, key: useKey, id, ms: Date.now() - started });
+      });
+    });
+    req.on('error', (e) => resolve({ status: 0, error: e.message, key: useKey, ms: Date.now() - started }));
+    const steps = Math.max(1, Math.floor(durationMs / 100));
+    const chunk = Math.ceil(body.length / steps);
+    let off = 0;
+    const tick = () => {
+      if (off >= body.length) { req.end(); if (onSent) onSent(); return; }
+      req.write(body.subarray(off, off + chunk));
+      off += chunk;
+      setTimeout(tick, 100);
+    };
+    tick();
+  });
+}
+
+module.exports = { account, bearer, startLoad, postOnce, slowUpload, composeForm, Tally, PASSWORD };

@@ -1,6 +1,8 @@
 // A stack of its own for breaking things on purpose: scripts/run on a
 // fresh data folder and port, with the test settings of scripts/test, and
-// the means to kill, freeze, wipe and restart each part of it.
+// the means to kill, freeze, wipe, restart and reconfigure each part of
+// it, and to look at the pool as an operator would (/status, the
+// processes' memory, the FastCGI socket's listen queue, nginx's log).
 'use strict';
 const { execFile, execFileSync } = require('node:child_process');
 const { promisify } = require('node:util');
@@ -29,7 +31,8 @@ mode = off
 argon2_memory = 19M
 `;
 
-async function startStack() {
+// extraConf: more settings appended to the test settings.
+async function startStack(extraConf = '') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-faults-'));
   const port = await freePort();
   const env = { ...process.env, BEAUBELLE_VAR: path.join(dir, 'var'), BEAUBELLE_PORT: String(port), BEAUBELLE_CONFIG: '' };
@@ -38,7 +41,10 @@ async function startStack() {
     { env, encoding: 'utf8', timeout: 180000, maxBuffer: 16 << 20 });
   // The first run writes the config; the test settings go in before the app starts.
   await sh('bb_prepare_var');
-  fs.appendFileSync(path.join(varDir, 'beaubelle.conf'), TEST_CONF);
+  const confPath = path.join(varDir, 'beaubelle.conf');
+  fs.appendFileSync(confPath, TEST_CONF + extraConf);
+  const baseConf = fs.readFileSync(confPath, 'utf8');
+  const nginxConfPath = path.join(varDir, 'nginx/nginx.conf');
   await run(path.join(root, 'scripts/run'), ['-d'], { env, encoding: 'utf8', timeout: 300000, maxBuffer: 16 << 20 });
   const pidOf = (name) => Number(fs.readFileSync(path.join(varDir, 'run', `${name}.pid`), 'utf8').trim());
   const stack = {
@@ -67,6 +73,65 @@ async function startStack() {
       return -1;
     },
     log: (name) => fs.readFileSync(path.join(varDir, 'log', `${name}.log`), 'utf8'),
+    // The pool's status page with one entry per worker (pid, state,
+    // generation, requests, method and path of the current request).
+    async status() {
+      return (await fetch(`${stack.url}/status?json&full`)).json();
+    },
+    // Settings appended to the stack's own (replacing what an earlier
+    // call added), then SIGHUP to the pool; resolves once every worker
+    // answering is of the new generation and there are `workers` of them.
+    async reconfigure(extra, { workers, timeoutMs = 30000 } = {}) {
+      const before = Math.max(...(await stack.status()).processes.map((p) => p.generation));
+      fs.writeFileSync(confPath, baseConf + extra);
+      stack.kill('beaubelle', 'SIGHUP');
+      const start = Date.now();
+      while (Date.now() - start < timeoutMs) {
+        await sleep(100);
+        try {
+          const ps = (await stack.status()).processes;
+          if (ps.every((p) => p.generation > before) && (!workers || ps.length === workers)
+              && stack.workers().length === ps.length) return Date.now() - start;
+        } catch { /* not answering yet */ }
+      }
+      throw new Error(`the pool did not take the new settings within ${timeoutMs} ms`);
+    },
+    // Resident memory of a process in kB (0 once it is gone).
+    rssKb(pid) {
+      try {
+        const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+        return m ? Number(m[1]) : 0;
+      } catch { return 0; }
+    },
+    // The FastCGI socket's listen queue: connections waiting now, and its
+    // length (the backlog the kernel granted), as `ss` shows them.
+    listenQueue() {
+      const sock = path.join(varDir, 'run/beaubelle.sock');
+      const line = execFileSync('ss', ['-xlnH'], { encoding: 'utf8' }).split('\n')
+        .find((l) => l.split(/\s+/).includes(sock));
+      if (!line) return null;
+      const [, , waiting, backlog] = line.trim().split(/\s+/);
+      return { waiting: Number(waiting), backlog: Number(backlog) };
+    },
+    // Lines of nginx's error log written since `from` (a byte offset;
+    // stack.nginxErrorsAt() gives the current end).
+    nginxErrorsAt: () => { try { return fs.statSync(path.join(varDir, 'log/nginx-error.log')).size; } catch { return 0; } },
+    nginxErrors(from = 0) {
+      const buf = fs.readFileSync(path.join(varDir, 'log/nginx-error.log'));
+      return buf.subarray(from).toString('utf8').split('\n').filter(Boolean);
+    },
+    // nginx with its config passed through edit(text), reloaded (undo
+    // with stack.nginxConfigure((t) => t) after restoring: the original
+    // is kept).
+    nginxOriginal: fs.readFileSync(nginxConfPath, 'utf8'),
+    async nginxConfigure(edit) {
+      fs.writeFileSync(nginxConfPath, edit(stack.nginxOriginal));
+      execFileSync('nginx', ['-t', '-q', '-c', nginxConfPath, '-p', path.join(varDir, 'nginx/'),
+        '-e', path.join(varDir, 'log/nginx-error.log')]);
+      execFileSync('nginx', ['-c', nginxConfPath, '-p', path.join(varDir, 'nginx/'), '-s', 'reload']);
+      // The old nginx workers finish; new ones take the next connection.
+      await sleep(500);
+    },
     async stop() {
       await run(path.join(root, 'scripts/stop'), [], { env }).catch(() => {});
       fs.rmSync(dir, { recursive: true, force: true });

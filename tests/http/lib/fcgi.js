@@ -1,6 +1,7 @@
 // A minimal FastCGI client, so tests can talk to a `beaubelle serve` pool
 // directly (without nginx) and control timing: a body sent in pieces, a
-// request left in flight while the pool is told to stop.
+// request left in flight while the pool is told to stop; and a minimal
+// FastCGI server, for a pool that misbehaves on purpose.
 'use strict';
 const net = require('node:net');
 
@@ -46,25 +47,68 @@ function parseResponse(buf) {
   };
 }
 
+// A reader of FastCGI records from a stream: feed it data, it calls
+// onRecord(type, content, requestId) for each whole record.
+function recordReader(onRecord) {
+  let pending = Buffer.alloc(0);
+  return (d) => {
+    pending = Buffer.concat([pending, d]);
+    while (pending.length >= 8) {
+      const type = pending.readUInt8(1), id = pending.readUInt16BE(2), len = pending.readUInt16BE(4), pad = pending.readUInt8(6);
+      if (pending.length < 8 + len + pad) break;
+      onRecord(type, pending.subarray(8, 8 + len), id);
+      pending = pending.subarray(8 + len + pad);
+    }
+  };
+}
+
+// Decode a PARAMS stream into { NAME: value }.
+function decodeParams(buf) {
+  const out = {};
+  const len = (off) => (buf[off] < 128 ? [buf[off], off + 1] : [buf.readUInt32BE(off) & 0x7fffffff, off + 4]);
+  for (let off = 0; off < buf.length;) {
+    let n, v;
+    [n, off] = len(off);
+    [v, off] = len(off);
+    out[buf.toString('latin1', off, off + n)] = buf.toString('latin1', off + n, off + n + v);
+    off += n + v;
+  }
+  return out;
+}
+
+// A FastCGI responder of our own, for tests that need a pool that
+// misbehaves: onRequest({ params, body, socket }) is called once the whole
+// request (params and body) has arrived, and decides what to answer, or
+// to close the connection without a word. Listens on 127.0.0.1; resolves
+// to { server, port }.
+function serve(onRequest) {
+  const server = net.createServer((socket) => {
+    const params = [], body = [];
+    let paramsDone = false;
+    socket.on('error', () => {});
+    socket.on('data', recordReader((type, content) => {
+      if (type === PARAMS) {
+        if (content.length) params.push(Buffer.from(content)); else paramsDone = true;
+      } else if (type === STDIN) {
+        if (content.length) body.push(Buffer.from(content));
+        else if (paramsDone) onRequest({ params: decodeParams(Buffer.concat(params)), body: Buffer.concat(body), socket });
+      }
+    }));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port })));
+}
+
 // Open a request; returns { send(chunk), end(), response: Promise }.
 // address: { path } for a unix socket or { host, port }.
 function open(address, { method = 'GET', path = '/', query = '', headers = {}, contentLength = 0, remoteAddr = '127.0.0.1' } = {}) {
   const sock = net.connect(address);
   const chunks = [];
   const response = new Promise((resolve, reject) => {
-    let pending = Buffer.alloc(0);
-    sock.on('data', (d) => {
-      pending = Buffer.concat([pending, d]);
-      while (pending.length >= 8) {
-        const type = pending.readUInt8(1), len = pending.readUInt16BE(4), pad = pending.readUInt8(6);
-        if (pending.length < 8 + len + pad) break;
-        const content = pending.subarray(8, 8 + len);
-        if (type === STDOUT) chunks.push(content);
-        if (type === END_REQUEST) { sock.end(); resolve(parseResponse(Buffer.concat(chunks))); }
-        pending = pending.subarray(8 + len + pad);
-        void STDERR;
-      }
-    });
+    sock.on('data', recordReader((type, content) => {
+      if (type === STDOUT) chunks.push(content);
+      if (type === END_REQUEST) { sock.end(); resolve(parseResponse(Buffer.concat(chunks))); }
+      void STDERR;
+    }));
     sock.on('error', reject);
     sock.on('close', () => reject(new Error('connection closed before the response ended')));
   });
@@ -100,4 +144,4 @@ function request(address, opts = {}) {
   return req.response;
 }
 
-module.exports = { open, request };
+module.exports = { open, request, serve };
