@@ -128,6 +128,7 @@ int jobs_consume(struct app *app)
 			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);
 		if (n < 0) {
 			jobs_sleep_ms(1000); /* Redis away: wait, reconnect on the next call */
+			rds_settle(app->rds);
 			continue;
 		}
 		for (int i = 0; i < n; i++) {

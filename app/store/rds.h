@@ -28,7 +28,9 @@ int rds_append(struct rds *r, const char *fmt, ...);
 redisReply *rds_reply(struct rds *r);
 /* After a request or a job: replies left unread (a caller that gave up
  * half-way through a pipeline) would answer the next commands, so the
- * connection is dropped and made again. */
+ * connection is dropped and made again. It also ends the request's
+ * holiday from Redis: after one failed command, the rest of a request
+ * fails at once instead of waiting out the timeout again. */
 void rds_settle(struct rds *r);
 /* Read and drop the replies of n appended commands: 0, or -1 when any
  * failed (all n are read either way, so the pipeline stays in step). */
