@@ -11,7 +11,7 @@
 
 #include "core/buf.h"
 #include "generation/engine.h"
-#include "net/httpc.h"
+#include "core/httpc.h"
 #include "tap.h"
 
 #include "core/banned.h"
