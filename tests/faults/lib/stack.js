@@ -2,12 +2,13 @@
 // fresh data folder and port, with the test settings of scripts/test, and
 // the means to kill, freeze, wipe and restart each part of it.
 'use strict';
-const { execFile, execFileSync } = require('node:child_process');
+const { execFile, execFileSync, spawn } = require('node:child_process');
 const { promisify } = require('node:util');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort } = require('../../http/lib/stack');
+const { freePort, bin } = require('../../http/lib/stack');
+const fcgi = require('../../http/lib/fcgi');
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
@@ -29,7 +30,10 @@ mode = off
 argon2_memory = 19M
 `;
 
-async function startStack() {
+// conf: more settings after the test ones (they win), as text or an
+// async function of { dir, varDir, port, url } giving the text; it runs
+// before anything starts, so it can start what the settings name.
+async function startStack({ conf = '' } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-faults-'));
   const port = await freePort();
   const env = { ...process.env, BEAUBELLE_VAR: path.join(dir, 'var'), BEAUBELLE_PORT: String(port), BEAUBELLE_CONFIG: '' };
@@ -38,7 +42,8 @@ async function startStack() {
     { env, encoding: 'utf8', timeout: 180000, maxBuffer: 16 << 20 });
   // The first run writes the config; the test settings go in before the app starts.
   await sh('bb_prepare_var');
-  fs.appendFileSync(path.join(varDir, 'beaubelle.conf'), TEST_CONF);
+  const extra = typeof conf === 'function' ? await conf({ dir, varDir, port, url: `http://127.0.0.1:${port}` }) : conf;
+  fs.appendFileSync(path.join(varDir, 'beaubelle.conf'), `${TEST_CONF}\n${extra}`);
   await run(path.join(root, 'scripts/run'), ['-d'], { env, encoding: 'utf8', timeout: 300000, maxBuffer: 16 << 20 });
   const pidOf = (name) => Number(fs.readFileSync(path.join(varDir, 'run', `${name}.pid`), 'utf8').trim());
   const stack = {
@@ -75,6 +80,47 @@ async function startStack() {
   return stack;
 }
 
+// Another FastCGI pool on 127.0.0.1 sharing the stack's MariaDB and Redis
+// (a second app host), reached with tests/http/lib/fcgi.js rather than
+// through nginx. env: BEAUBELLE_* overrides; wrap: a command it runs
+// under (e.g. ['faketime', '+10m']). Resolves once it answers /healthz.
+async function startPool(stack, { env = {}, wrap = [], workers = 1 } = {}) {
+  const port = await freePort();
+  const address = { host: '127.0.0.1', port };
+  const logPath = path.join(stack.varDir, 'log', `pool-${port}.log`);
+  const log = fs.openSync(logPath, 'a');
+  const argv = [...wrap, bin, 'serve', '--listen', `127.0.0.1:${port}`, '--config', path.join(stack.varDir, 'beaubelle.conf')];
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...stack.env, BEAUBELLE_SERVER_WORKERS: String(workers), ...env }, stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const pool = {
+    address, child, logPath,
+    request: (opts) => fcgi.request(address, opts),
+    log: () => fs.readFileSync(logPath, 'utf8'),
+    // The pool's workers (children of its master, which faketime runs as itself).
+    workers: () => {
+      try {
+        return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+      } catch { return []; }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+  for (let i = 0; i < 150; i++) {
+    try { if ((await pool.request({ path: '/healthz' })).status === 200) return pool; } catch { /* not yet */ }
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  await pool.stop();
+  throw new Error(`the extra pool did not start: ${pool.log().slice(-2000)}`);
+}
+
 // Wait until pid is gone.
 async function gone(pid, timeoutMs = 10000) {
   const start = Date.now();
@@ -85,4 +131,4 @@ async function gone(pid, timeoutMs = 10000) {
   }
 }
 
-module.exports = { startStack, gone, sleep };
+module.exports = { startStack, startPool, gone, sleep };

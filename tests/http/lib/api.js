@@ -15,7 +15,8 @@ const unescapeHtml = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").rep
   .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 // A JSON answer: { status, headers, body (parsed, or null), text }.
-async function call(method, path, { token, json, form, body, headers = {} } = {}) {
+// origin: the site (the stack under test unless given).
+async function call(method, path, { token, json, form, body, headers = {}, origin = base } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
   let payload = body;
@@ -26,15 +27,16 @@ async function call(method, path, { token, json, form, body, headers = {} } = {}
     h['Content-Type'] = 'application/x-www-form-urlencoded';
     payload = new URLSearchParams(form).toString();
   }
-  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const res = await fetch(origin + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   let parsed = null;
   try { parsed = JSON.parse(text); } catch { /* not JSON: tests look at text */ }
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-async function registerApp({ scopes = ALL_SCOPES, redirect = OOB, name = 'Test client', website } = {}) {
+async function registerApp({ scopes = ALL_SCOPES, redirect = OOB, name = 'Test client', website, origin } = {}) {
   const res = await call('POST', '/api/v1/apps', {
+    origin,
     json: { client_name: name, redirect_uris: redirect, scopes, ...(website ? { website } : {}) },
   });
   if (res.status !== 200) throw new Error(`app registration failed: ${res.status} ${res.text}`);
@@ -77,8 +79,9 @@ async function authorize(client, app, opts = {}) {
   return { res, code };
 }
 
-async function exchange(app, code, { verifier, redirect = app.redirect_uris[0] } = {}) {
+async function exchange(app, code, { verifier, redirect = app.redirect_uris[0], origin } = {}) {
   return call('POST', '/oauth/token', {
+    origin,
     json: {
       grant_type: 'authorization_code', code, client_id: app.client_id, client_secret: app.client_secret,
       redirect_uri: redirect, ...(verifier ? { code_verifier: verifier } : {}),
