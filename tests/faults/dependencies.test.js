@@ -76,12 +76,12 @@ daily_quota = 1000
 });
 
 test.after(async () => {
-  for (const p of pools) await p.stop().catch(() => {});
-  await dbGate?.close().catch(() => {});
+  // Each at most 10 s: a server waiting on a client must not hold the run.
+  const within = (p) => Promise.race([Promise.resolve(p).catch(() => {}), sleep(10000)]);
+  for (const p of pools) await within(p.stop());
+  await within(dbGate?.close());
   await stack?.stop();
-  for (const x of [oidcGate, engineGate, s3Gate, engine]) await x?.close().catch(() => {});
-  await oidc?.close().catch(() => {});
-  await s3?.close().catch(() => {});
+  for (const x of [oidcGate, engineGate, s3Gate, engine, oidc, s3]) await within(x?.close());
 });
 
 async function pool(opts) {
@@ -176,12 +176,13 @@ test('F8: ambiguous commit: MariaDB frozen just after COMMIT, the client retries
   // Then the same under load through nginx, MariaDB frozen at whatever
   // moment: writers give up after 1 s and send again with their key.
   const load = startLoad(stack.url, writers, { postTimeoutMs: 1000 });
-  await sleep(PHASE_MS / 4);
-  const pid = stack.pidOf('mysqld');
-  process.kill(pid, 'SIGSTOP');
-  try { await sleep(PHASE_MS / 2); } finally { process.kill(pid, 'SIGCONT'); }
-  await sleep(PHASE_MS / 2);
-  await load.stop();
+  try {
+    await sleep(PHASE_MS / 4);
+    const pid = stack.pidOf('mysqld');
+    process.kill(pid, 'SIGSTOP');
+    try { await sleep(PHASE_MS / 2); } finally { process.kill(pid, 'SIGCONT'); }
+    await sleep(PHASE_MS / 2);
+  } finally { await load.stop(); }
   assert.ok(await settled(), 'the job queue drains');
   assert.deepEqual(checkWrites(stack, load, writers), []);
   assert.equal(load.tally.count((s) => s === 500) + load.reads.count((s) => s === 500), 0, 'no 500s');
@@ -263,7 +264,7 @@ test('F12: Redis restarted (kill -9) and then wiped: notifications after it arri
   for (const [when, times] of Object.entries({ restarted, wiped })) {
     for (const [kind, ms] of Object.entries(times)) assert.ok(ms >= 0, `after Redis was ${when}: the ${kind} notification within 5 s`);
   }
-  assert.ok(liveEvents >= 3, `the live channel opened before the restart got the events after it (${liveEvents})`);
+  assert.ok(liveEvents >= 3, `the live channel opened before the restart got the events after it: ${JSON.stringify(live.events)}`);
   assert.deepEqual({ master: stack.pidOf('beaubelle'), worker: stack.pidOf('worker') }, { master: pids.master, worker: pids.worker },
     'nobody restarted the pool or the job worker');
   const page = await to.client.get('/notifications');
@@ -370,25 +371,33 @@ test('F14: 20 concurrent decompression bombs under load: each refused with 422, 
   const bombers = await Promise.all([1, 2].map((i) => account(stack, `dx${tag}_${i}`)));
   const forms = await Promise.all(bombers.map(async (b) => composeFields(await b.client.get('/new'))));
   const load = startLoad(stack.url, writers);
-  await sleep(PHASE_MS / 2);
-  const calm = load.reads.times.length;
-  const results = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-    const b = bombers[i % 2];
-    const [name, type] = BOMBS[i % BOMBS.length];
-    const { body, contentType } = multipart({ csrf_token: forms[i % 2].token, caption: 'bomb', alt: '' },
-      [{ name: 'image', filename: name, type, data: fixture(name) }]);
-    const t0 = Date.now();
-    const res = await b.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType, 'Accept-Language': 'en' } });
-    return { name, status: res.status, ms: Date.now() - t0 };
-  }));
-  const during = load.reads.times.slice(calm);
-  await sleep(PHASE_MS / 2);
-  await load.stop();
+  const results = [];
+  let calm, during;
+  try {
+    await sleep(PHASE_MS / 2);
+    calm = load.reads.times.length;
+    // 20 senders, each sending bomb after bomb for half a phase.
+    const until = Date.now() + PHASE_MS / 2;
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const b = bombers[i % 2];
+      for (let n = i; Date.now() < until; n += 20) {
+        const [name, type] = BOMBS[n % BOMBS.length];
+        const { body, contentType } = multipart({ csrf_token: forms[i % 2].token, caption: 'bomb', alt: '' },
+          [{ name: 'image', filename: name, type, data: fixture(name) }]);
+        const t0 = Date.now();
+        const res = await b.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType, 'Accept-Language': 'en' } });
+        results.push({ name, status: res.status, ms: Date.now() - t0 });
+      }
+    }));
+    during = load.reads.times.slice(calm);
+    await sleep(PHASE_MS / 4);
+  } finally { await load.stop(); }
 
+  assert.ok(results.length >= 20, `${results.length} bombs sent`);
   for (const r of results) assert.equal(r.status, 422, `${r.name} refused`);
   const ms = results.map((r) => r.ms);
-  // The criterion is 300 ms per bomb; 20 arrive at once on two workers
-  // here, so each waits for the ones before it: bounded generously.
+  // The criterion is 300 ms per bomb; 20 at a time on two workers, each
+  // waits for the ones before it: bounded generously, measured below.
   assert.ok(Math.max(...ms) < 5000, `every bomb answered within 5 s (slowest ${Math.max(...ms)} ms)`);
   const rss = stack.workers().map(peakRssMb);
   assert.ok(rss.length > 0 && Math.max(...rss) < 300, `worker peak RSS under 300 MB: ${rss.map((x) => x.toFixed(1))}`);
@@ -398,7 +407,7 @@ test('F14: 20 concurrent decompression bombs under load: each refused with 422, 
   assert.equal(load.reads.count((s) => s !== 200) + load.reads.errors, 0, `every page loaded: ${JSON.stringify(load.reads.statuses)}`);
   assert.deepEqual(checkWrites(stack, load, writers), []);
   t.diagnostic(JSON.stringify({
-    bombMs: { p50: quantile(ms, 0.5), max: Math.max(...ms) },
+    bombs: results.length, bombMs: { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), max: Math.max(...ms) },
     workerPeakRssMb: rss.map((x) => Math.round(x)),
     pageMs: { before: { p50: quantile(base, 0.5), p99: quantile(base, 0.99) }, during: { n: busy.length, p50: quantile(busy, 0.5), p99: quantile(busy, 0.99) } },
     acked: load.acked.length,
@@ -600,37 +609,49 @@ test('F17: an app host ten minutes ahead (faketime): sessions, OAuth tokens and 
 // ---------------------------------------------------------------- F19
 
 test('F19: chaos soak: a random part killed with -9 every few seconds under load; invariants hold, few errors outside the outages', async (t) => {
-  const SOAK_MS = Math.max(20000, PHASE_MS * 10);
-  const EVERY_MS = Math.max(4000, SOAK_MS / 10);
+  // 20 s in the test suite, 150 s under ./scripts/faults; a kill every
+  // 3.3 s, or every 10 s in the long form.
+  const SOAK_MS = PHASE_MS * 5;
+  const EVERY_MS = Math.min(10000, Math.max(3000, SOAK_MS / 6));
   const workers = stack.workers().length;
+  // What to kill, and what restarts it (the pool respawns its workers).
   const parts = {
-    worker: () => { const ws = stack.workers(); process.kill(ws[Math.floor(Math.random() * ws.length)], 'SIGKILL'); return null; },
-    redis: () => { stack.kill('redis'); return 'bb_start_redis'; },
-    mysqld: () => { stack.kill('mysqld'); return 'bb_start_mariadb'; },
-    'job worker': () => { stack.kill('worker'); return 'bb_start_app'; },
+    worker: [() => { const ws = stack.workers(); return ws[Math.floor(Math.random() * ws.length)]; }, null],
+    redis: [() => stack.pidOf('redis'), 'bb_start_redis'],
+    mysqld: [() => stack.pidOf('mysqld'), 'bb_start_mariadb'],
+    'job worker': [() => stack.pidOf('worker'), 'bb_start_app'],
   };
   const names = Object.keys(parts);
   const outages = [];
   const kills = [];
   const load = startLoad(stack.url, writers, { postTimeoutMs: 10000 });
   const end = Date.now() + SOAK_MS;
-  await sleep(EVERY_MS / 2);
-  for (let i = 0; Date.now() + EVERY_MS / 2 < end; i++) {
-    // Each part at least once, in a random order, then at random.
-    const name = i < names.length ? names[(i + (process.pid % names.length)) % names.length] : names[Math.floor(Math.random() * names.length)];
-    const from = Date.now();
-    const restart = parts[name]();
-    if (restart) await stack.restart(restart);
-    const back = await stack.ready(60000);
-    assert.ok(back >= 0, `the site answers again after ${name}`);
-    // The outage: from the kill until the site answers, plus 2 s for
-    // writers' backoff and requests that were in flight.
-    outages.push([from, Date.now() + 2000]);
-    kills.push({ part: name, recoveredMs: Date.now() - from });
-    await sleep(Math.max(0, EVERY_MS - (Date.now() - from)));
-  }
-  await sleep(Math.max(0, end - Date.now()));
-  await load.stop();
+  try {
+    await sleep(EVERY_MS / 2);
+    for (let i = 0; Date.now() + EVERY_MS / 2 < end; i++) {
+      // Each part once, from a random start, then at random.
+      const name = i < names.length ? names[(i + (process.pid % names.length)) % names.length] : names[Math.floor(Math.random() * names.length)];
+      const from = Date.now();
+      const [victim, restart] = parts[name];
+      const pid = victim();
+      process.kill(pid, 'SIGKILL');
+      // Gone before the restart, or the start script sees it alive.
+      assert.ok(await gone(pid), `${name} died`);
+      if (restart) await stack.restart(restart);
+      const back = await stack.ready(60000);
+      if (back < 0) {
+        const ready = await fetch(`${stack.url}/readyz`).then((r) => r.text(), (e) => String(e));
+        const tail = (n) => stack.log(n).split('\n').filter((l) => !/request_failed/.test(l)).slice(-12).join('\n');
+        assert.fail(`the site does not answer after ${name}: ${ready}\n${tail('beaubelle')}\n${tail('mariadb')}\n${tail('redis')}`);
+      }
+      // The outage: from the kill until the site answers, and 1 s more
+      // for the requests that were in flight.
+      outages.push([from, Date.now() + 1000]);
+      kills.push({ part: name, recoveredMs: Date.now() - from });
+      await sleep(Math.max(0, EVERY_MS - (Date.now() - from)));
+    }
+    await sleep(Math.max(0, end - Date.now()));
+  } finally { await load.stop(); }
   assert.ok(await settled(60000), 'the job queue drains');
 
   const outside = (times) => times.filter(([at]) => !outages.some(([a, b]) => at >= a && at <= b));
@@ -641,9 +662,16 @@ test('F19: chaos soak: a random part killed with -9 every few seconds under load
   assert.deepEqual(checkWrites(stack, load, writers), []);
   const media = checkMedia(stack);
   assert.deepEqual(media.missing, [], 'every media row has its files');
-  assert.deepEqual(media.temp, [], 'no temporary file left');
+  // A worker killed while writing an image leaves its temporary file (a
+  // dot name, swept when that image is deleted): at most one per worker
+  // killed, and never served.
+  const workerKills = kills.filter((k) => k.part === 'worker').length;
+  assert.ok(media.temp.length <= workerKills, `temporary files ${JSON.stringify(media.temp)} for ${workerKills} workers killed`);
+  for (const f of media.temp) assert.equal((await fetch(`${stack.url}/media/${f}`)).status, 404, `${f} is not served`);
   assert.deepEqual(checkStack(stack, workers), []);
-  assert.deepEqual(await checkTimeline(stack, follower, load), [], 'every acknowledged post reached the follower');
+  const missing = await checkTimeline(stack, follower, load);
+  assert.deepEqual(missing, [], `every acknowledged post reached the follower: ${missing.length} of ${load.acked.length} missing; ` +
+    `timeline ${stack.redis('LLEN', `bb:tl:home:${follower.id}`)} long; dead jobs ${stack.redis('XLEN', 'bb:jobs:dead')}; kills ${JSON.stringify(kills)}`);
   // The criterion is 0.1%; a restart's last requests may land just past
   // the window on a busy machine, so 1% here, the real rate reported.
   assert.ok(errorRate < 0.01, `error rate outside outages ${(errorRate * 100).toFixed(2)}% (${bad(calm)} of ${calm.length})`);

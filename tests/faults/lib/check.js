@@ -32,13 +32,19 @@ function checkWrites(stack, load, writers) {
   return problems;
 }
 
+// A home timeline keeps the newest 800 posts (TIMELINES_CAP).
+const TIMELINE_CAP = 800;
+
 // The follower's timeline as the site shows it: the ids on the home page
-// are the newest; Redis' list (or the rebuild after a wipe) must hold all.
+// are the newest; Redis' list (or the rebuild after a wipe) must hold all
+// of them that a full timeline still has room for.
 async function checkTimeline(stack, follower, load) {
   await follower.client.get('/'); // a read rebuilds a missing timeline
-  const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number);
+  // (A rebuilt list ends with 0, a marker that it is whole.)
+  const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number).filter((id) => id > 0);
   const have = new Set(list);
-  const missing = load.acked.filter((a) => !have.has(a.id)).map((a) => a.id);
+  const oldest = list.length >= TIMELINE_CAP ? Math.min(...list) : 0;
+  const missing = load.acked.filter((a) => a.id > oldest && !have.has(a.id)).map((a) => a.id);
   return missing;
 }
 

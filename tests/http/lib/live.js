@@ -10,9 +10,12 @@ function subscribe(path, cookie, site = base) {
   return new Promise((resolve, reject) => {
     const req = http.get(`${site}${path}`, { headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
       const stream = { status: res.statusCode, events: [], close: () => req.destroy() };
+      let partial = ''; // a line cut between two chunks
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
-        for (const line of chunk.split('\n')) if (line.startsWith('data: ')) stream.events.push(line.slice(6));
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop();
+        for (const line of lines) if (line.startsWith('data: ')) stream.events.push(line.slice(6));
       });
       resolve(stream);
     });
