@@ -11,7 +11,9 @@
 // mysqlGate: a unix socket in front of MariaDB's, relaying the MySQL
 // protocol. Armed, it freezes MariaDB (SIGSTOP) the moment a client's
 // COMMIT has gone through, and holds back what MariaDB sends that client
-// until thawed: the commit may be done, the application cannot know.
+// until thawed: the commit may be done, the application cannot know. Or
+// it holds the COMMIT itself, as a network or a disk stall would, and
+// lets it reach MariaDB later, even after the client gave up on it.
 'use strict';
 const net = require('node:net');
 const fs = require('node:fs');
@@ -77,33 +79,43 @@ async function mysqlGate(listenPath, targetPath) {
   const gate = { commits: 0 };
   const server = net.createServer((client) => {
     const up = net.connect(targetPath);
-    const conn = { client, up, held: null, pending: Buffer.alloc(0) };
+    // held: what MariaDB said while frozen; outbound: a COMMIT kept back.
+    const conn = { client, up, held: null, outbound: null, pending: Buffer.alloc(0) };
     conns.add(conn);
-    const drop = () => { conns.delete(conn); client.destroy(); up.destroy(); };
+    // A COMMIT kept back outlives its client: it is delivered on release.
+    const drop = () => { conns.delete(conn); client.destroy(); if (!conn.outbound) up.destroy(); };
     client.on('error', drop);
-    up.on('error', drop);
+    up.on('error', () => { conn.outbound = null; drop(); });
     client.on('close', drop);
-    up.on('close', drop);
+    up.on('close', () => { conn.outbound = null; drop(); });
     up.on('data', (d) => {
       if (conn.held) conn.held.push(d);
-      else client.write(d);
+      else if (!client.destroyed) client.write(d);
     });
     client.on('data', (d) => {
-      up.write(d);
-      // Packets: 3 bytes of length, 1 of sequence, then the payload.
+      // Whole packets only: 3 bytes of length, 1 of sequence, the payload.
       conn.pending = Buffer.concat([conn.pending, d]);
       while (conn.pending.length >= 4) {
         const len = conn.pending.readUIntLE(0, 3);
         if (conn.pending.length < 4 + len) break;
-        const payload = conn.pending.subarray(4, 4 + len);
+        const packet = conn.pending.subarray(0, 4 + len);
         conn.pending = conn.pending.subarray(4 + len);
-        if (!isCommit(payload)) continue;
-        gate.commits++;
-        if (trap) {
+        if (conn.outbound) { conn.outbound.push(packet); continue; }
+        const commit = isCommit(packet.subarray(4));
+        if (commit) gate.commits++;
+        if (commit && trap && trap.hold) {
+          conn.outbound = [packet];
           const t = trap;
           trap = null;
+          t.fire(conn);
+          continue;
+        }
+        up.write(packet);
+        if (commit && trap) {
           conn.held = [];
-          t(conn);
+          const t = trap;
+          trap = null;
+          t.fire(conn);
         }
       }
     });
@@ -112,12 +124,29 @@ async function mysqlGate(listenPath, targetPath) {
   gate.path = listenPath;
   // The next COMMIT freezes pid (MariaDB); resolves with the time it did.
   gate.freezeOnCommit = (pid) => new Promise((resolve) => {
-    trap = (conn) => {
-      process.kill(pid, 'SIGSTOP');
-      gate.frozen = { pid, conn };
-      resolve(Date.now());
+    trap = {
+      fire: (conn) => {
+        process.kill(pid, 'SIGSTOP');
+        gate.frozen = { pid, conn };
+        resolve(Date.now());
+      },
     };
   });
+  // The next COMMIT is kept back until releaseCommit(); resolves with the
+  // connection (conn.client.destroyed: its client gave up meanwhile).
+  gate.holdCommit = () => new Promise((resolve) => {
+    trap = { hold: true, fire: (conn) => { gate.holding = conn; resolve(conn); } };
+  });
+  // The COMMIT goes on to MariaDB, then the end of the connection if its
+  // client is gone: MariaDB commits, and finds nobody to tell.
+  gate.releaseCommit = () => {
+    const conn = gate.holding;
+    gate.holding = null;
+    if (!conn || !conn.outbound) return;
+    for (const p of conn.outbound) conn.up.write(p);
+    conn.outbound = null;
+    if (conn.client.destroyed) conn.up.end();
+  };
   gate.disarm = () => { trap = null; };
   // SIGCONT, and what MariaDB said meanwhile goes on to the client.
   gate.thaw = () => {
@@ -131,6 +160,7 @@ async function mysqlGate(listenPath, targetPath) {
   };
   gate.close = async () => {
     gate.thaw();
+    gate.releaseCommit();
     for (const c of conns) { c.client.destroy(); c.up.destroy(); }
     await new Promise((r) => server.close(r));
   };
