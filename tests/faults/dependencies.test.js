@@ -644,6 +644,18 @@ test('F17: an app host ten minutes ahead (faketime): sessions, OAuth tokens and 
 // ---------------------------------------------------------------- F19
 
 test('F19: chaos soak: a random part killed with -9 every few seconds under load; invariants hold, few errors outside the outages', async (t) => {
+  const at = { step: 'start' };
+  try { await chaos(t, at); } catch (e) {
+    // fetch's own message says nothing; its cause does.
+    if (e.cause) e.message += ` (${e.cause.code || ''} ${e.cause.message || e.cause}) at ${at.step}`;
+    try {
+      e.message += `\nnginx: ${stack.log('nginx-error').split('\n').filter((l) => /signal|crit|alert|emerg/.test(l)).slice(-5).join('\n')}`;
+    } catch { /* no log */ }
+    throw e;
+  }
+});
+
+async function chaos(t, at) {
   // 20 s in the test suite, 150 s under ./scripts/faults; a kill every
   // 3.3 s, or every 10 s in the long form.
   const SOAK_MS = PHASE_MS * 5;
@@ -667,6 +679,7 @@ test('F19: chaos soak: a random part killed with -9 every few seconds under load
       // Each part once, from a random start, then at random.
       const name = i < names.length ? names[(i + (process.pid % names.length)) % names.length] : names[Math.floor(Math.random() * names.length)];
       const from = Date.now();
+      at.step = `kill ${i} (${name})`;
       const [victim, restart] = parts[name];
       const pid = victim();
       process.kill(pid, 'SIGKILL');
@@ -687,7 +700,9 @@ test('F19: chaos soak: a random part killed with -9 every few seconds under load
     }
     await sleep(Math.max(0, end - Date.now()));
   } finally { await load.stop(); }
+  at.step = 'settle';
   assert.ok(await settled(60000), 'the job queue drains');
+  at.step = 'checks';
 
   const outside = (times) => times.filter(([at]) => !outages.some(([a, b]) => at >= a && at <= b));
   const bad = (times) => times.filter(([, s]) => s === 0 || s >= 500).length;
@@ -702,8 +717,10 @@ test('F19: chaos soak: a random part killed with -9 every few seconds under load
   // killed, and never served.
   const workerKills = kills.filter((k) => k.part === 'worker').length;
   assert.ok(media.temp.length <= workerKills, `temporary files ${JSON.stringify(media.temp)} for ${workerKills} workers killed`);
+  at.step = 'temporary files';
   for (const f of media.temp) assert.equal((await fetch(`${stack.url}/media/${f}`)).status, 404, `${f} is not served`);
   assert.deepEqual(checkStack(stack, workers), []);
+  at.step = 'timeline';
   const missing = await checkTimeline(stack, follower, load);
   assert.deepEqual(missing, [], `every acknowledged post reached the follower: ${missing.length} of ${load.acked.length} missing; ` +
     `timeline ${stack.redis('LLEN', `bb:tl:home:${follower.id}`)} long; dead jobs ${stack.redis('XLEN', 'bb:jobs:dead')}; kills ${JSON.stringify(kills)}`);
@@ -714,4 +731,4 @@ test('F19: chaos soak: a random part killed with -9 every few seconds under load
     soakMs: SOAK_MS, kills, acked: load.acked.length, unacknowledged: load.lost.length, requestsOutsideOutages: calm.length,
     errorsOutsideOutages: bad(calm), errorRatePct: Number((errorRate * 100).toFixed(3)), writes: load.tally.statuses, reads: load.reads.statuses,
   }));
-});
+}

@@ -10,9 +10,16 @@ const path = require('node:path');
 function checkWrites(stack, load, writers) {
   const problems = [];
   const ids = new Map(writers.map((w) => [w.name, w.id]));
+  // One query for every writer's keyed posts: a query per post blocks
+  // the test's event loop for long after a long run.
+  const byKey = new Map();
+  for (const line of stack.sql(`SELECT user_id, idempotency_key, id FROM posts WHERE user_id IN (${[...ids.values()].join(',')}) AND idempotency_key IS NOT NULL`).split('\n').filter(Boolean)) {
+    const [uid, key, id] = line.split('\t');
+    const k = `${uid}:${key}`;
+    byKey.set(k, [...(byKey.get(k) || []), Number(id)]);
+  }
   for (const a of load.acked) {
-    const rows = stack.sql(`SELECT id FROM posts WHERE user_id = ${ids.get(a.user)} AND idempotency_key = '${a.key}'`)
-      .split('\n').filter(Boolean).map(Number);
+    const rows = byKey.get(`${ids.get(a.user)}:${a.key}`) || [];
     if (rows.length !== 1 || rows[0] !== a.id) problems.push(`post ${a.key}: told ${a.id}, database has [${rows}]`);
   }
   const dup = stack.sql('SELECT COUNT(*) FROM (SELECT user_id, idempotency_key FROM posts WHERE idempotency_key IS NOT NULL GROUP BY 1, 2 HAVING COUNT(*) > 1) d');
