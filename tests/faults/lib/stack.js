@@ -82,14 +82,15 @@ async function startStack({ conf = '' } = {}) {
 
 // Another FastCGI pool on 127.0.0.1 sharing the stack's MariaDB and Redis
 // (a second app host), reached with tests/http/lib/fcgi.js rather than
-// through nginx. env: BEAUBELLE_* overrides; wrap: a command it runs
-// under (e.g. ['faketime', '+10m']). Resolves once it answers /healthz.
-async function startPool(stack, { env = {}, wrap = [], workers = 1 } = {}) {
+// through nginx. env: BEAUBELLE_* overrides, or anything else the pool's
+// processes need (LD_PRELOAD: its master must be the child started here,
+// so no wrapper command that forks). Resolves once it answers /healthz.
+async function startPool(stack, { env = {}, workers = 1 } = {}) {
   const port = await freePort();
   const address = { host: '127.0.0.1', port };
   const logPath = path.join(stack.varDir, 'log', `pool-${port}.log`);
   const log = fs.openSync(logPath, 'a');
-  const argv = [...wrap, bin, 'serve', '--listen', `127.0.0.1:${port}`, '--config', path.join(stack.varDir, 'beaubelle.conf')];
+  const argv = [bin, 'serve', '--listen', `127.0.0.1:${port}`, '--config', path.join(stack.varDir, 'beaubelle.conf')];
   const child = spawn(argv[0], argv.slice(1), {
     env: { ...stack.env, BEAUBELLE_SERVER_WORKERS: String(workers), ...env }, stdio: ['ignore', log, log],
   });
@@ -98,7 +99,7 @@ async function startPool(stack, { env = {}, wrap = [], workers = 1 } = {}) {
     address, child, logPath,
     request: (opts) => fcgi.request(address, opts),
     log: () => fs.readFileSync(logPath, 'utf8'),
-    // The pool's workers (children of its master, which faketime runs as itself).
+    // The pool's workers (children of its master).
     workers: () => {
       try {
         return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
