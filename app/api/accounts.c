@@ -94,8 +94,9 @@ int api_accounts_update(struct request *r)
 		rc = uploads_image(r, avatar, &img, &message);
 		if (rc)
 			return api_error(r, rc, message ? message : "Validation failed: Avatar is not a supported image");
-		if (users_update_avatar(r->app->db, r->user->id, img.hash) != DB_OK) {
-			uploads_forget(r, img.hash);
+		rc = users_update_avatar(r->app->db, r->user->id, img.hash);
+		if (rc != DB_OK) {
+			uploads_forget_failed(r, img.hash, rc);
 			return 503;
 		}
 		if (old && strcmp(old, img.hash) != 0)

@@ -97,8 +97,9 @@ int api_media_create(struct request *r)
 	m.thumb_height = img.variants[2].height;
 	m.blurhash = img.blurhash;
 	m.description = (char *)description;
-	if (attach_draft_create(r->app->db, r->user->id, &m, uploads_bytes(&img), &id) != DB_OK) {
-		uploads_forget(r, img.hash);
+	rc = attach_draft_create(r->app->db, r->user->id, &m, uploads_bytes(&img), &id);
+	if (rc != DB_OK) {
+		uploads_forget_failed(r, img.hash, rc);
 		return 503;
 	}
 	m.id = id;

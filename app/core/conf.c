@@ -183,6 +183,11 @@ static const struct conf_key conf_keys[] = {
 	{ "jobs", "block_ms", CONF_INT, F(jobs_block_ms), "2000", 10, 60000,
 	  "How long a worker waits for new jobs before checking retries and stop requests." },
 
+	{ "outbound", "breaker_failures", CONF_INT, F(breaker_failures), "5", 0, 1000,
+	  "Failed calls in a row (no connection, a timeout, a 5xx) after which a worker stops calling that host:port for breaker_cooldown, failing at once instead; 0: never." },
+	{ "outbound", "breaker_cooldown", CONF_DURATION, F(breaker_cooldown), "30s", 1, 3600,
+	  "How long calls to a failing host are refused before one is let through to see whether it is back." },
+
 	{ "live", "publish_url", CONF_STR, F(live_publish_url), "", 0, 0,
 	  "nchan publisher location the job worker posts live events to (the user id is appended); empty: no live updates." },
 

@@ -7,7 +7,7 @@
  * attempts. httpc_fetch() runs a whole request with it (remote
  * moderation, image generation, identity providers); the object storage
  * client (media/s3.c) signs and streams its own requests with the same
- * policy functions.
+ * policy functions, the circuit breaker included.
  */
 #include <stddef.h>
 
@@ -44,11 +44,57 @@ long httpc_backoff(long ms);
  * to err: it goes to logs and to job reasons. */
 void httpc_quote(struct buf *err, const char *p, size_t n, size_t max);
 
+/* --- the circuit breaker
+ *
+ * Per process and per host:port. After `failures` attempts in a row that
+ * failed (no connection, a timeout, a 5xx), the circuit opens: calls to
+ * that host fail at once, without touching the network, for `cooldown_ms`.
+ * Then one call goes through as a probe (half-open); if it succeeds the
+ * circuit closes, if it fails it stays open for another cool-down. Why:
+ * a worker that waits out a timeout on a service known to be down is a
+ * worker not serving anyone, and the service gets no breathing room.
+ * Not thread-safe: every caller is a single-threaded worker process.
+ */
+
+#define HTTPC_BREAKER_FAILURES 5
+#define HTTPC_BREAKER_COOLDOWN_MS 30000L
+#define HTTPC_AUTHORITY_MAX 272 /* a host name, ':' and a port */
+
+enum httpc_breaker_event {
+	HTTPC_BREAKER_OPENED,        /* closed -> open */
+	HTTPC_BREAKER_CLOSED,        /* a probe succeeded */
+	HTTPC_BREAKER_SHORT_CIRCUIT, /* a call refused without a network call */
+};
+
+/* Failures in a row that open a circuit (0 turns the breaker off) and
+ * how long it stays open; HTTPC_BREAKER_* until called. At start-up. */
+void httpc_breaker_configure(int failures, long cooldown_ms);
+
+/* Told of every event, e.g. to count it in metrics; NULL for none. */
+void httpc_breaker_observe(void (*fn)(enum httpc_breaker_event ev));
+
+/* Whether a call to url may go out now: 0, or -1 when its circuit is
+ * open, with one line saying so in err (which may be NULL). */
+int httpc_breaker_allow(const char *url, struct buf *err);
+
+/* The outcome of an attempt on url: failed is 1 for a transport error or
+ * a 5xx (httpc_retryable), 0 for any other answer. */
+void httpc_breaker_record(const char *url, int failed);
+
+/* The same two on a host:port key at now_ms (a monotonic clock): what the
+ * two above call, and what the unit tests drive. */
+int httpc_breaker_allow_at(const char *key, long long now_ms, struct buf *err);
+void httpc_breaker_record_at(const char *key, int failed, long long now_ms);
+
+/* Forget every circuit (tests). */
+void httpc_breaker_reset(void);
+
 /* --- whole requests */
 
 enum httpc_status {
 	HTTPC_OK = 0,
-	HTTPC_EDOWN = -1,    /* could not connect, or 5xx, after the retries */
+	HTTPC_EDOWN = -1,    /* could not connect, or 5xx, after the retries; or
+			      * not tried, the host's circuit being open */
 	HTTPC_ETIMEOUT = -2, /* the last attempt ran out of time */
 	HTTPC_EANSWER = -3,  /* a 4xx or another answer not worth retrying */
 	HTTPC_ENOMEM = -4,
@@ -86,5 +132,9 @@ int httpc_fetch(const struct httpc_request *req, struct httpc_response *res, str
 /* The host of an http(s) URL into out (lowercase, without port or
  * user info). 0, or -1 when url is not one or out is too small. */
 int httpc_url_host(const char *url, char *out, size_t cap);
+
+/* "host:port" of an http(s) URL into out, lowercase, with the scheme's
+ * port when the URL names none. 0, or -1 as httpc_url_host. */
+int httpc_url_authority(const char *url, char *out, size_t cap);
 
 #endif

@@ -280,7 +280,7 @@ int posts_create_form(struct request *r)
 	p.media_bytes = uploads_bytes(&img);
 	rc = posts_create(r->app->db, &p, &id, &existed);
 	if (rc != DB_OK) {
-		uploads_forget(r, img.hash);
+		uploads_forget_failed(r, img.hash, rc);
 		return rc == DB_UNAVAILABLE ? 503 : 500;
 	}
 	if (existed) {

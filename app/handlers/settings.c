@@ -128,8 +128,9 @@ int settings_profile(struct request *r)
 			return settings_render_profile(r, rc, &f);
 		}
 		old_avatar = r->user->avatar_hash;
-		if (users_update_avatar(r->app->db, r->user->id, img.hash) != DB_OK) {
-			uploads_forget(r, img.hash);
+		rc = users_update_avatar(r->app->db, r->user->id, img.hash);
+		if (rc != DB_OK) {
+			uploads_forget_failed(r, img.hash, rc);
 			return 503;
 		}
 		if (old_avatar && strcmp(old_avatar, img.hash) != 0)

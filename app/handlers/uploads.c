@@ -82,6 +82,15 @@ void uploads_forget(struct request *r, const char *hash)
 		log_warn("event=media_remove_failed hash=%s", hash);
 }
 
+void uploads_forget_failed(struct request *r, const char *hash, int rc)
+{
+	if (rc == DB_UNAVAILABLE) {
+		log_warn("event=media_kept hash=%s reason=\"the write that uses it may have landed\"", hash ? hash : "");
+		return;
+	}
+	uploads_forget(r, hash);
+}
+
 /* --- direct uploads to the bucket (s3 backend) */
 
 static const char *const uploads_types[] = { "image/jpeg", "image/png", "image/webp", "image/gif" };

@@ -22,6 +22,15 @@ int uploads_image(struct request *r, struct multipart_file *file, struct img_res
 unsigned long long uploads_bytes(const struct img_result *res);
 /* Delete the files of hash unless a row still uses them. */
 void uploads_forget(struct request *r, const char *hash);
+/*
+ * After the write meant to use hash failed with rc (a store's status):
+ * uploads_forget, unless rc is DB_UNAVAILABLE. Then the connection went
+ * away with the statement, or its COMMIT, already sent: MariaDB may still
+ * apply it after our check that nothing uses the files has said so
+ * (an ambiguous commit). A file no row names is litter; a row whose
+ * files are gone is a broken image for good.
+ */
+void uploads_forget_failed(struct request *r, const char *hash, int rc);
 
 /*
  * POST /new/presign (s3 backend; 404 otherwise): form fields size and

@@ -309,12 +309,20 @@ static int s3_request(const struct s3 *s, const char *method, const char *key,
 {
 	struct buf why = BUF_INIT;
 	long backoff = HTTPC_BACKOFF_MS, st = 0;
-	int rc;
+	int rc, attempts = 0;
 
 	if (!s3_key_ok(key))
 		return S3_EINVAL;
 	for (int attempt = 0;; attempt++) {
 		struct s3_body body = { data, len, 0 };
+		int failed;
+
+		if (httpc_breaker_allow(s->bucket_base, NULL) < 0) {
+			if (attempts == 0) /* else the last attempt's reason stands */
+				buf_printf(&why, "%s: not called, its last calls failed", s->bucket_base);
+			st = 0; /* not called: the store is known to be down */
+			break;
+		}
 
 		buf_clear(&sink->text);
 		sink->len = 0;
@@ -328,8 +336,11 @@ static int s3_request(const struct s3 *s, const char *method, const char *key,
 		}
 		st = s3_attempt(s, method, key, data || strcmp(method, "PUT") == 0 ? &body : NULL,
 				content_type, sink, length, &why);
-		if (sink->too_big || attempt >= s->retries ||
-		    !httpc_retryable(st < 0 ? (CURLcode)-st : CURLE_OK, st < 0 ? 0 : st))
+		attempts++;
+		failed = httpc_retryable(st < 0 ? (CURLcode)-st : CURLE_OK, st < 0 ? 0 : st);
+		if (st != -(long)CURLE_OUT_OF_MEMORY)
+			httpc_breaker_record(s->bucket_base, failed);
+		if (sink->too_big || attempt >= s->retries || !failed)
 			break;
 		backoff = httpc_backoff(backoff);
 	}
@@ -344,8 +355,8 @@ static int s3_request(const struct s3 *s, const char *method, const char *key,
 	else
 		rc = S3_EFAIL;
 	if (rc != S3_OK && err) {
-		if (rc == S3_EFAIL && s->retries > 0)
-			buf_printf(err, "after %d attempts: ", s->retries + 1);
+		if (rc == S3_EFAIL && attempts > 1)
+			buf_printf(err, "after %d attempts: ", attempts);
 		buf_puts(err, why.ptr ? why.ptr : "failed");
 	}
 	buf_release(&why);

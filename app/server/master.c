@@ -335,6 +335,7 @@ int pool_serve(const char *config_path, const char *listen_override)
 		return 1;
 	}
 	pool_shared_slots = p.slots;
+	httpc_breaker_observe(metrics_outbound); /* inherited by every worker */
 	pool_started_unix = (int64_t)time(NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

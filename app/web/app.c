@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/httpc.h"
 #include "core/password.h"
 #include "core/log.h"
 #include "i18n/i18n.h"
@@ -79,6 +80,7 @@ int app_load(struct app *app, struct conf *conf, struct buf *err)
 		return -1;
 	}
 	snprintf(app->static_url, sizeof(app->static_url), "%s/v%s", conf->static_url, version);
+	httpc_breaker_configure(conf->breaker_failures, (long)conf->breaker_cooldown * 1000L);
 	app->oidc = oidc_set_new(conf);
 	if (!app->oidc) {
 		buf_puts(err, "out of memory");

@@ -32,6 +32,8 @@ struct metrics_shared {
 	int64_t workers_max_busy;
 	uint64_t requests;
 	uint64_t slow_requests;
+	uint64_t circuits_opened;
+	uint64_t short_circuits;
 	struct metrics_route routes[]; /* nroutes + 1: the last is "no route" */
 };
 
@@ -100,6 +102,16 @@ void metrics_slow_request(void)
 {
 	if (metrics)
 		__atomic_fetch_add(&metrics->slow_requests, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_outbound(enum httpc_breaker_event ev)
+{
+	if (!metrics)
+		return;
+	if (ev == HTTPC_BREAKER_OPENED)
+		__atomic_fetch_add(&metrics->circuits_opened, 1, __ATOMIC_RELAXED);
+	else if (ev == HTTPC_BREAKER_SHORT_CIRCUIT)
+		__atomic_fetch_add(&metrics->short_circuits, 1, __ATOMIC_RELAXED);
 }
 
 void metrics_pool_read(struct metrics_pool *out)
@@ -185,6 +197,12 @@ int metrics_render(struct buf *out, const struct metrics_extra *extra)
 	buf_printf(out, "# HELP beaubelle_slow_requests_total Requests that took longer than slow_request_ms.\n"
 			"# TYPE beaubelle_slow_requests_total counter\nbeaubelle_slow_requests_total %llu\n",
 		   (unsigned long long)__atomic_load_n(&metrics->slow_requests, __ATOMIC_RELAXED));
+	buf_printf(out, "# HELP beaubelle_outbound_circuits_opened_total Times a worker stopped calling an outside service after its calls kept failing.\n"
+			"# TYPE beaubelle_outbound_circuits_opened_total counter\nbeaubelle_outbound_circuits_opened_total %llu\n",
+		   (unsigned long long)__atomic_load_n(&metrics->circuits_opened, __ATOMIC_RELAXED));
+	buf_printf(out, "# HELP beaubelle_outbound_short_circuits_total Calls to an outside service failed at once, without a network call, its circuit being open.\n"
+			"# TYPE beaubelle_outbound_short_circuits_total counter\nbeaubelle_outbound_short_circuits_total %llu\n",
+		   (unsigned long long)__atomic_load_n(&metrics->short_circuits, __ATOMIC_RELAXED));
 	if (extra) {
 		metrics_render_gauge(out, "beaubelle_jobs_queued", "Entries in the job stream.",
 				     extra->jobs_depth);

@@ -8,6 +8,8 @@
  */
 #include <stddef.h>
 
+#include "core/httpc.h"
+
 struct buf;
 
 struct metrics_extra {
@@ -24,6 +26,8 @@ void metrics_set_workers(int live);
 void metrics_worker_busy(int delta);
 /* A request took longer than [server] slow_request_ms. */
 void metrics_slow_request(void);
+/* A circuit breaker event of core/httpc (httpc_breaker_observe). */
+void metrics_outbound(enum httpc_breaker_event ev);
 
 /* The pool-wide counts /status shows. */
 struct metrics_pool {

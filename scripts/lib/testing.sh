@@ -1,6 +1,9 @@
 # Test helpers for scripts/test. Sourced after stack.sh.
 
 BB_TOOLS=$BB_ROOT/.cache/tools
+# Debian packages the fault tests (tests/faults) use besides the stack's:
+# faketime runs an app host with its clock ten minutes ahead (F17).
+BB_FAULT_PACKAGES=(faketime)
 BB_PROMTOOL=$BB_TOOLS/promtool
 # The OpenAPI lint (tests/http/openapi.test.js) runs @redocly/cli from
 # node_modules, installed by npm ci below; it reports nothing home.

@@ -3,10 +3,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const http = require('node:http');
-const { base, sql, redis, waitFor } = require('./lib/stack');
+const { sql, redis, waitFor } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
 const { makePost, act } = require('./lib/posting');
+const { subscribe } = require('./lib/live');
 
 const uidOf = (u) => Number(sql(`SELECT id FROM users WHERE username = '${u.username}'`));
 const notes = (u, kind) => Number(sql(`SELECT COUNT(*) FROM notifications WHERE user_id = ${uidOf(u)}${kind ? ` AND kind = '${kind}'` : ''}`));
@@ -141,21 +141,6 @@ test('the unread count survives Redis losing it', async () => {
   await again.submit('/notifications', '/notifications/read', {});
   assert.equal(JSON.parse((await again.get('/notifications/unread.json')).body_text).unread, 0);
 });
-
-// Open an EventSource-style stream and collect its data lines.
-function subscribe(path, cookie) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { headers: { Accept: 'text/event-stream', Cookie: cookie } }, (res) => {
-      const stream = { status: res.statusCode, events: [], close: () => req.destroy() };
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => {
-        for (const line of chunk.split('\n')) if (line.startsWith('data: ')) stream.events.push(line.slice(6));
-      });
-      resolve(stream);
-    });
-    req.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
-  });
-}
 
 test('live: the owner gets events over SSE held by nginx; nobody else may subscribe', async () => {
   const a = await signup('la');

@@ -93,6 +93,22 @@ test('files that are not safe images are refused with a clear message and leave 
   assert.match(none.body_text, /no image<\/textarea>/, 'the caption typed is kept');
 });
 
+test('a temporary file in the media folder (a dot name, as a killed writer leaves) is never served', async () => {
+  const u = await signup('tmpf');
+  const res = await post(u.client, { name: 'n.png', type: 'image/png', data: noisePng(20, 20) });
+  assert.equal(res.status, 303);
+  const hash = sql(`SELECT m.sha256 FROM posts p JOIN media m ON m.id = p.media_id WHERE p.id = ${postId(res)}`);
+  const dir = path.join(varDir, 'media', hash.slice(0, 2), hash.slice(2, 4));
+  const name = `.${hash}-orig.webp.Ab12Cd`;
+  fs.writeFileSync(path.join(dir, name), 'RIFF part of an image');
+  try {
+    assert.equal((await fetch(`${base}/media/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${name}`)).status, 404);
+    assert.equal((await fetch(`${base}/media/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}-orig.webp`)).status, 200, 'the image itself is');
+  } finally {
+    fs.rmSync(path.join(dir, name));
+  }
+});
+
 test('an upload over 16 MB is refused with 413', async () => {
   const u = await signup('big');
   const big = Buffer.concat([fixture('portrait.jpg'), Buffer.alloc(16 * 1024 * 1024 + 100, 1)]);

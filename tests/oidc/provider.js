@@ -10,7 +10,10 @@
 // expired, another nonce, signed by a key the provider never published or
 // by one a jku header points to, or the id_token of an earlier login (a
 // replayed nonce). "es256" re-signs
-// correctly with the published P-256 key, which must be accepted.
+// correctly with the published P-256 key, which must be accepted, and
+// "claims" re-signs it correctly with the claims given ({"mode": "claims",
+// "claims": {"exp": ...}}) in place of the genuine ones (times, for a
+// test of clock leeway).
 //
 //   node tests/oidc/provider.js --redirect-uri URL [--port N] [--port-file F]
 //
@@ -46,7 +49,7 @@ function sign(header, payload, key, alg) {
 }
 
 // The spoiled version of a genuine id_token.
-function tamper(mode, token, k, issuer, last) {
+function tamper(mode, token, k, issuer, last, claims) {
   const [h, p, s] = token.split('.');
   const header = JSON.parse(Buffer.from(h, 'base64url'));
   const payload = JSON.parse(Buffer.from(p, 'base64url'));
@@ -68,16 +71,19 @@ function tamper(mode, token, k, issuer, last) {
     case 'jku': return sign({ ...header, jku: 'http://127.0.0.1:1/attacker-keys.json' }, payload, k.stranger.privateKey, 'RS256');
     case 'es256': return sign({ alg: 'ES256', typ: 'JWT', kid: 'ec-1' }, payload, k.ec.privateKey, 'ES256');
     case 'replay': return last || token;
+    case 'claims': return rsa(claims || {});
     default: throw new Error(`unknown tamper mode ${mode}`);
   }
 }
 
-async function start({ port = 0, redirectUris }) {
+// issuer: when it is reached through another address (a gate in front of
+// it) that the issuer's URLs must name; its own address otherwise.
+async function start({ port = 0, redirectUris, issuer: reachedAt }) {
   const { default: Provider } = await import('oidc-provider');
   const k = keys();
   const server = http.createServer();
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = reachedAt || `http://127.0.0.1:${server.address().port}`;
   const accounts = new Map();
   const provider = new Provider(issuer, {
     clients: [{
@@ -115,14 +121,14 @@ async function start({ port = 0, redirectUris }) {
     ttl: { Session: 3600, Interaction: 600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
   });
   provider.proxy = false;
-  const state = { mode: null, last: null, tokens: 0, tampered: 0 };
+  const state = { mode: null, claims: null, last: null, tokens: 0, tampered: 0 };
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.path === '/token' && ctx.status === 200 && ctx.body && ctx.body.id_token) {
       const genuine = ctx.body.id_token;
       state.tokens++;
       if (state.mode) {
-        ctx.body = { ...ctx.body, id_token: tamper(state.mode, genuine, k, issuer, state.last) };
+        ctx.body = { ...ctx.body, id_token: tamper(state.mode, genuine, k, issuer, state.last, state.claims) };
         state.mode = null;
         state.tampered++;
       }
@@ -137,7 +143,7 @@ async function start({ port = 0, redirectUris }) {
     return app(req, res);
   });
   return {
-    issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, state,
+    issuer, port: server.address().port, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, state,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
 }
@@ -147,7 +153,9 @@ function control(req, res, state) {
   req.on('data', (c) => { body += c; });
   req.on('end', () => {
     if (req.method === 'POST' && req.url === '/__test/tamper') {
-      state.mode = JSON.parse(body || '{}').mode || null;
+      const o = JSON.parse(body || '{}');
+      state.mode = o.mode || null;
+      state.claims = o.claims || null;
     } else if (req.method !== 'GET' || req.url !== '/__test/state') {
       res.writeHead(404).end();
       return;

@@ -48,7 +48,8 @@ const TIMELINES_CAP = 800;
 // newest TIMELINES_CAP posts of the people the follower follows.
 async function checkTimeline(stack, follower, load) {
   await follower.client.get('/'); // a read rebuilds a missing timeline
-  const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number);
+  // (A rebuilt list ends with 0, a marker that it is whole.)
+  const list = stack.redis('LRANGE', `bb:tl:home:${follower.id}`, '0', '-1').split('\n').filter(Boolean).map(Number).filter((id) => id > 0);
   const have = new Set(list);
   const newest = new Set(stack.sql(`SELECT p.id FROM posts p JOIN follows f ON f.followee_id = p.user_id
     WHERE f.follower_id = ${follower.id} AND p.state = 'approved' ORDER BY p.id DESC LIMIT ${TIMELINES_CAP}`)
@@ -57,4 +58,39 @@ async function checkTimeline(stack, follower, load) {
   return missing;
 }
 
-module.exports = { checkWrites, checkTimeline };
+// The media folder against the media table: rows whose files are
+// missing, files (or leftover temporary files) no row names.
+function checkMedia(stack) {
+  const root = path.join(stack.varDir, 'media');
+  const rows = new Set(stack.sql('SELECT DISTINCT sha256 FROM media').split('\n').filter(Boolean));
+  const files = new Map();
+  const temp = [];
+  for (const f of fs.readdirSync(root, { recursive: true })) {
+    const name = path.basename(f);
+    if (!fs.statSync(path.join(root, f)).isFile()) continue;
+    const m = name.match(/^([0-9a-f]{64})-(orig|feed|thumb)\.webp$/);
+    if (!m) { temp.push(f); continue; }
+    files.set(m[1], (files.get(m[1]) || 0) + 1);
+  }
+  return {
+    missing: [...rows].filter((h) => (files.get(h) || 0) < 3),
+    orphans: [...files.keys()].filter((h) => !rows.has(h)),
+    temp,
+  };
+}
+
+// Invariants (v) and (vi): no sanitizer report in any log, and the pool
+// has as many workers as it should.
+function checkStack(stack, workers) {
+  const problems = [];
+  const logDir = path.join(stack.varDir, 'log');
+  for (const f of fs.readdirSync(logDir)) {
+    const text = fs.readFileSync(path.join(logDir, f), 'utf8');
+    if (/ERROR: (Address|Leak|Undefined)Sanitizer|runtime error: /.test(text)) problems.push(`sanitizer report in ${f}`);
+  }
+  const live = stack.workers().length;
+  if (live !== workers) problems.push(`${live} workers, not ${workers}`);
+  return problems;
+}
+
+module.exports = { checkWrites, checkTimeline, checkMedia, checkStack };

@@ -14,20 +14,24 @@ const { sleep } = require('./stack');
 const RETRYABLE = new Set([502, 503, 504]);
 const PASSWORD = 'gentle-meadow-lantern-42';
 
+// Answers by status; each also kept as [time (ms since the epoch), status,
+// duration ms] (transport errors as status 0) so a check can look at a
+// time window or at percentiles.
 class Tally {
   constructor() { this.statuses = {}; this.errors = 0; this.maxMs = 0; this.times = []; }
   add(status, ms = 0) {
     this.statuses[status] = (this.statuses[status] || 0) + 1;
     this.maxMs = Math.max(this.maxMs, ms);
-    this.times.push(ms);
+    this.times.push([Date.now(), status, ms]);
   }
+  error() { this.errors++; this.times.push([Date.now(), 0, 0]); }
   count(pred) { return Object.entries(this.statuses).filter(([s]) => pred(Number(s))).reduce((a, [, n]) => a + n, 0); }
   // Answers other than 2xx/3xx, plus requests that got no answer at all.
   failed() { return this.count((s) => s < 200 || s >= 400) + this.errors; }
-  // The p-th percentile (0-100) of the recorded times, in ms.
+  // The p-th percentile (0-100) of the answered requests' durations, in ms.
   percentile(p) {
-    if (!this.times.length) return 0;
-    const sorted = [...this.times].sort((a, b) => a - b);
+    const sorted = this.times.filter(([, s]) => s !== 0).map(([, , ms]) => ms).sort((a, b) => a - b);
+    if (!sorted.length) return 0;
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   }
 }
@@ -52,46 +56,64 @@ async function bearer(stack, w) {
   return res.body.access_token;
 }
 
-// The compose form { form, token, key }: its CSRF token and a fresh
-// Idempotency-Key (both missing when the form did not answer 200).
-async function composeForm(w) {
-  const form = await w.client.get('/new');
-  if (form.status !== 200) return { form };
+// Sign the writer in again (after Redis lost the sessions).
+async function relogin(w) {
+  const res = await w.client.submit('/login', '/login', { login: w.name, password: PASSWORD });
+  if (res.status !== 303) throw new Error(`login ${w.name}: ${res.status}`);
+}
+
+// The compose form's CSRF token and the Idempotency-Key it carries.
+function composeFields(form) {
   return {
-    form,
     token: form.body_text.match(/name="csrf_token" value="([^"]+)"/)[1],
     key: form.body_text.match(/name="idempotency_key" value="([^"]+)"/)[1],
   };
 }
 
-// One post with its key, retried until acknowledged or the deadline.
-async function postOnce(w, tally, deadline) {
-  let token, key;
+// One submission of the compose form (the caller retries it with the
+// same key); data: the image (still.png unless given); signal: to give up.
+function submitPost(w, { token, key }, { data = fixture('still.png'), caption = `load ${key}`, signal } = {}) {
+  const { body, contentType } = multipart({ csrf_token: token, idempotency_key: key, caption, alt: '' },
+    [{ name: 'image', filename: 'image.png', type: 'image/png', data }]);
+  return w.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType }, signal });
+}
+
+// The post id of a 303 to its page.
+const postIdOf = (res) => Number(new URL(res.headers.get('location')).pathname.split('/')[2]);
+
+// The compose form { form, token, key }: its CSRF token and a fresh
+// Idempotency-Key (both missing when the form did not answer 200).
+async function composeForm(w) {
+  const form = await w.client.get('/new');
+  if (form.status !== 200) return { form };
+  return { form, ...composeFields(form) };
+}
+
+// One post with its key, retried until acknowledged or the deadline; a
+// submission unanswered after timeoutMs (if given) is abandoned and sent again.
+async function postOnce(w, tally, deadline, timeoutMs = 0) {
+  let fields;
   for (;;) {
     try {
       const t0 = Date.now();
       const f = await composeForm(w);
       tally.add(f.form.status, Date.now() - t0);
-      if (f.token) { ({ token, key } = f); break; }
+      if (f.token) { fields = f; break; }
       // Sent to the login page: the session is gone (Redis lost it).
       if (f.form.status === 303 && /\/login/.test(f.form.headers.get('location') || '')) return { loggedOut: true, user: w.name };
-    } catch { tally.errors++; }
+    } catch { tally.error(); }
     if (Date.now() > deadline) return null;
     await sleep(200);
   }
-  const { body, contentType } = multipart({ csrf_token: token, idempotency_key: key, caption: `load ${key}`, alt: '' },
-    [{ name: 'image', filename: 'still.png', type: 'image/png', data: fixture('still.png') }]);
+  const { key } = fields;
   for (let attempt = 0; ; attempt++) {
     let res = null;
     try {
       const t0 = Date.now();
-      res = await w.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType } });
+      res = await submitPost(w, fields, { signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined });
       tally.add(res.status, Date.now() - t0);
-    } catch { tally.errors++; }
-    if (res && res.status === 303) {
-      const id = Number(new URL(res.headers.get('location')).pathname.split('/')[2]);
-      return { key, id, user: w.name };
-    }
+    } catch { tally.error(); }
+    if (res && res.status === 303) return { key, id: postIdOf(res), user: w.name };
     if (res && !RETRYABLE.has(res.status)) return { key, failed: res.status, user: w.name };
     if (Date.now() > deadline) return { key, unacknowledged: true, user: w.name };
     await sleep(Math.min(2000, 100 * 2 ** attempt));
@@ -99,15 +121,17 @@ async function postOnce(w, tally, deadline) {
 }
 
 // Writers post until stop() is called; readers load the home page.
-// write: false leaves only the readers.
-function startLoad(url, writers, { readers = 2, giveUpMs = 30000, write = true } = {}) {
+// write: false leaves only the readers; postTimeoutMs: how long a writer
+// waits for an answer before it sends the post again with its key (0: as
+// long as it takes).
+function startLoad(url, writers, { readers = 2, giveUpMs = 30000, write = true, postTimeoutMs = 0 } = {}) {
   const tally = new Tally();
   const acked = [];
   const lost = [];
   let running = true;
   const loops = (write ? writers : []).map(async (w) => {
     while (running) {
-      const r = await postOnce(w, tally, Date.now() + giveUpMs);
+      const r = await postOnce(w, tally, Date.now() + giveUpMs, postTimeoutMs);
       if (r && r.loggedOut) break;
       if (r && r.id) acked.push(r);
       else if (r) lost.push(r);
@@ -119,7 +143,7 @@ function startLoad(url, writers, { readers = 2, giveUpMs = 30000, write = true }
     loops.push((async () => {
       while (running) {
         const t0 = Date.now();
-        try { reads.add((await w.client.get('/')).status, Date.now() - t0); } catch { reads.errors++; }
+        try { reads.add((await w.client.get('/')).status, Date.now() - t0); } catch { reads.error(); }
         await sleep(20);
       }
     })());
@@ -172,4 +196,7 @@ async function slowUpload(w, data, durationMs, { key, onSent } = {}) {
   });
 }
 
-module.exports = { account, bearer, startLoad, postOnce, slowUpload, composeForm, Tally, PASSWORD };
+module.exports = {
+  account, bearer, relogin, composeFields, composeForm, submitPost, postIdOf, postOnce, startLoad, slowUpload,
+  Tally, PASSWORD,
+};

@@ -4,12 +4,13 @@
 // it, and to look at the pool as an operator would (/status, the
 // processes' memory, the FastCGI socket's listen queue, nginx's log).
 'use strict';
-const { execFile, execFileSync } = require('node:child_process');
+const { execFile, execFileSync, spawn } = require('node:child_process');
 const { promisify } = require('node:util');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort } = require('../../http/lib/stack');
+const { freePort, bin } = require('../../http/lib/stack');
+const fcgi = require('../../http/lib/fcgi');
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../../..');
@@ -31,8 +32,12 @@ mode = off
 argon2_memory = 19M
 `;
 
-// extraConf: more settings appended to the test settings.
-async function startStack(extraConf = '') {
+// conf: more settings after the test ones (they win), as text or an
+// async function of { dir, varDir, port, url } giving the text; it runs
+// before anything starts, so it can start what the settings name. A
+// string alone is taken as conf.
+async function startStack(opts = {}) {
+  const { conf = '' } = typeof opts === 'string' ? { conf: opts } : opts;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-faults-'));
   const port = await freePort();
   const env = { ...process.env, BEAUBELLE_VAR: path.join(dir, 'var'), BEAUBELLE_PORT: String(port), BEAUBELLE_CONFIG: '' };
@@ -41,8 +46,9 @@ async function startStack(extraConf = '') {
     { env, encoding: 'utf8', timeout: 180000, maxBuffer: 16 << 20 });
   // The first run writes the config; the test settings go in before the app starts.
   await sh('bb_prepare_var');
+  const extra = typeof conf === 'function' ? await conf({ dir, varDir, port, url: `http://127.0.0.1:${port}` }) : conf;
   const confPath = path.join(varDir, 'beaubelle.conf');
-  fs.appendFileSync(confPath, TEST_CONF + extraConf);
+  fs.appendFileSync(confPath, `${TEST_CONF}\n${extra}`);
   const baseConf = fs.readFileSync(confPath, 'utf8');
   const nginxConfPath = path.join(varDir, 'nginx/nginx.conf');
   await run(path.join(root, 'scripts/run'), ['-d'], { env, encoding: 'utf8', timeout: 300000, maxBuffer: 16 << 20 });
@@ -140,6 +146,48 @@ async function startStack(extraConf = '') {
   return stack;
 }
 
+// Another FastCGI pool on 127.0.0.1 sharing the stack's MariaDB and Redis
+// (a second app host), reached with tests/http/lib/fcgi.js rather than
+// through nginx. env: BEAUBELLE_* overrides, or anything else the pool's
+// processes need (LD_PRELOAD: its master must be the child started here,
+// so no wrapper command that forks). Resolves once it answers /healthz.
+async function startPool(stack, { env = {}, workers = 1 } = {}) {
+  const port = await freePort();
+  const address = { host: '127.0.0.1', port };
+  const logPath = path.join(stack.varDir, 'log', `pool-${port}.log`);
+  const log = fs.openSync(logPath, 'a');
+  const argv = [bin, 'serve', '--listen', `127.0.0.1:${port}`, '--config', path.join(stack.varDir, 'beaubelle.conf')];
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...stack.env, BEAUBELLE_SERVER_WORKERS: String(workers), ...env }, stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const pool = {
+    address, child, logPath,
+    request: (opts) => fcgi.request(address, opts),
+    log: () => fs.readFileSync(logPath, 'utf8'),
+    // The pool's workers (children of its master).
+    workers: () => {
+      try {
+        return execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+      } catch { return []; }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+  for (let i = 0; i < 150; i++) {
+    try { if ((await pool.request({ path: '/healthz' })).status === 200) return pool; } catch { /* not yet */ }
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  await pool.stop();
+  throw new Error(`the extra pool did not start: ${pool.log().slice(-2000)}`);
+}
+
 // Wait until pid is gone.
 async function gone(pid, timeoutMs = 10000) {
   const start = Date.now();
@@ -150,4 +198,4 @@ async function gone(pid, timeoutMs = 10000) {
   }
 }
 
-module.exports = { startStack, gone, sleep };
+module.exports = { startStack, startPool, gone, sleep };

@@ -15,7 +15,7 @@ const unescapeHtml = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").rep
   .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 // A JSON answer: { status, headers, body (parsed, or null), text }.
-// origin: another stack than the one under test (e.g. a fault test's).
+// origin: the site (the stack under test unless given).
 async function call(method, path, { token, json, form, body, headers = {}, origin = base } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;

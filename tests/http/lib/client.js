@@ -23,9 +23,9 @@ class Client {
     }
   }
 
-  async request(path, { method = 'GET', headers = {}, body } = {}) {
+  async request(path, { method = 'GET', headers = {}, body, signal } = {}) {
     const res = await fetch(this.origin + path, {
-      method, body, redirect: 'manual',
+      method, body, redirect: 'manual', signal,
       headers: { ...this.headers, Cookie: this.cookieHeader(), ...headers },
     });
     this.remember(res);
@@ -57,6 +57,34 @@ class Client {
   }
 }
 
+// The same browser talking to one pool directly over FastCGI (a second app
+// host, without nginx): its cookies are shared with `browser` (a Client),
+// so a session started on one host is used on the other.
+class PoolClient extends Client {
+  constructor(address, browser = new Client()) {
+    super(browser.headers, browser.origin);
+    this.address = address;
+    this.cookies = browser.cookies;
+  }
+
+  async request(path, { method = 'GET', headers = {}, body } = {}) {
+    const fcgi = require('./fcgi');
+    const [p, query = ''] = path.split('?');
+    const r = await fcgi.request(this.address, {
+      method, path: p, query, body, headers: { ...this.headers, Cookie: this.cookieHeader(), ...headers },
+    });
+    // Shaped like fetch's answer, as the rest of Client expects.
+    const h = new Headers();
+    for (const line of r.headerLines) {
+      const i = line.indexOf(':');
+      if (i > 0 && line.slice(0, i).toLowerCase() !== 'status') h.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+    }
+    const res = { status: r.status, headers: h, body_text: r.body };
+    this.remember(res);
+    return res;
+  }
+}
+
 let counter = 0;
 // A unique, valid username for a test.
 function uniqueName(prefix = 'u') {
@@ -82,4 +110,4 @@ async function login(login, password, extra = {}) {
   return { client, res };
 }
 
-module.exports = { Client, signup, login, uniqueName, PASSWORD };
+module.exports = { Client, PoolClient, signup, login, uniqueName, PASSWORD };

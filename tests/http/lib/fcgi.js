@@ -131,17 +131,24 @@ function open(address, { method = 'GET', path = '/', query = '', headers = {}, c
       for (let off = 0; off < data.length; off += 32768) sock.write(record(STDIN, data.subarray(off, off + 32768)));
     },
     end() { sock.write(record(STDIN, Buffer.alloc(0))); },
+    // Hang up, as a client that gave up does.
+    abort() { sock.destroy(); },
     response,
   };
 }
 
-// One whole request.
+// One whole request. timeoutMs: give up (hang up and reject) after that long.
 function request(address, opts = {}) {
   const body = opts.body ? Buffer.from(opts.body) : Buffer.alloc(0);
   const req = open(address, { ...opts, contentLength: body.length });
   if (body.length) req.send(body);
   req.end();
-  return req.response;
+  if (!opts.timeoutMs) return req.response;
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => { req.abort(); reject(new Error(`no answer within ${opts.timeoutMs} ms`)); }, opts.timeoutMs);
+  });
+  return Promise.race([req.response, late]).finally(() => clearTimeout(timer));
 }
 
 module.exports = { open, request, serve };

@@ -48,11 +48,12 @@ async function tamper(issuer, mode) {
 }
 
 // From BeauBelle's redirect to the provider until the provider sends the
-// browser back: the callback URL (path and query on BeauBelle).
-async function atProvider(location, { browser, login }) {
+// browser back: the callback URL (path and query on BeauBelle, the stack
+// under test unless site names another).
+async function atProvider(location, { browser, login, site = base }) {
   let url = location;
   for (let hops = 0; hops < 12; hops++) {
-    if (url.startsWith(base)) return url.slice(base.length);
+    if (url.startsWith(site)) return url.slice(site.length);
     const res = await browser.fetch(url);
     if (res.status >= 300 && res.status < 400) {
       url = new URL(res.headers.get('location'), url).toString();
@@ -78,7 +79,7 @@ async function atProvider(location, { browser, login }) {
 async function oidcLogin(client, { login, browser = new ProviderBrowser(), start = '/auth/oidc/local', formPage = '/login', next } = {}) {
   const begin = await client.submit(formPage, start, next ? { next } : {});
   if (begin.status !== 303) return { begin, res: begin };
-  const callback = await atProvider(begin.headers.get('location'), { browser, login });
+  const callback = await atProvider(begin.headers.get('location'), { browser, login, site: client.origin });
   const res = await client.get(callback);
   return { begin, callback, res, browser };
 }
