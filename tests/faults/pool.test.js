@@ -14,6 +14,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { execFile, execFileSync } = require('node:child_process');
 const { startStack, gone, sleep } = require('./lib/stack');
+const { sanitized } = require('../http/lib/stack');
 const { account, bearer, startLoad, postOnce, slowUpload, composeForm, Tally } = require('./lib/load');
 const { checkWrites } = require('./lib/check');
 const { call } = require('../http/lib/api');
@@ -90,7 +91,7 @@ test('F1: baseline load: every request answered, p99 recorded, worker memory ste
   assertClean(load);
   const rss = rssGrowth(early, late);
   assert.ok(rss.workers > 0, 'the same workers were sampled twice');
-  assert.ok(rss.growth < 0.10, `worker RSS grew ${(rss.growth * 100).toFixed(1)}% (${rss.earlyKb} -> ${rss.lateKb} kB)`);
+  if (!sanitized) assert.ok(rss.growth < 0.10, `worker RSS grew ${(rss.growth * 100).toFixed(1)}% (${rss.earlyKb} -> ${rss.lateKb} kB)`);
   const p99 = load.reads.percentile(99);
   // The proposed budget is 250 ms; on a shared 2-core machine only a
   // generous bound is asserted and the figure is recorded.
@@ -377,7 +378,7 @@ end
   assert.deepEqual(errors, [], 'no socket errors');
   const rss = rssGrowth(early, late);
   assert.equal(rss.workers, WORKERS, 'the same workers served the whole soak');
-  assert.ok(rss.growth < 0.05, `worker RSS grew ${(rss.growth * 100).toFixed(1)}% (${rss.earlyKb} -> ${rss.lateKb} kB)`);
+  if (!sanitized) assert.ok(rss.growth < 0.05, `worker RSS grew ${(rss.growth * 100).toFixed(1)}% (${rss.earlyKb} -> ${rss.lateKb} kB)`);
   t.diagnostic(JSON.stringify({
     requests: done, seconds: +(ms / 1000).toFixed(1), pages: pages.length,
     rssEarlyKb: rss.earlyKb, rssLateKb: rss.lateKb, rssGrowthPct: +(rss.growth * 100).toFixed(2),

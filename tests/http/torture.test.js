@@ -10,11 +10,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, base, bin, varDir } = require('./lib/stack');
-
-// The sanitizers replace malloc themselves and must come first: a preloaded
-// allocator cannot go under them.
-const sanitized = /__asan_init/.test(execFileSync('readelf', ['--dyn-syms', '-W', bin], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const { root, base, bin, varDir, sanitized } = require('./lib/stack');
 
 test('every request holds when any one of its allocations fails',
   { skip: sanitized ? 'the binary is built with AddressSanitizer' : false, timeout: 600000 }, () => {

@@ -9,14 +9,13 @@ const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, bin, config, waitFor, freePort } = require('./lib/stack');
+const { root, bin, config, waitFor, freePort, sanitized } = require('./lib/stack');
 const { signup } = require('./lib/client');
 const { multipart, noisePng } = require('./lib/images');
 const fcgi = require('./lib/fcgi');
 
 const valgrind = (() => { try { return execFileSync('which', ['valgrind'], { encoding: 'utf8' }).trim(); } catch { return null; } })();
 // AddressSanitizer and valgrind cannot watch the same process.
-const sanitized = /__asan_init/.test(execFileSync('readelf', ['--dyn-syms', '-W', bin], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 const skip = !valgrind ? 'valgrind not installed' : sanitized ? 'the binary is built with AddressSanitizer' : false;
 
 test('the pool runs clean under valgrind memcheck', { skip, timeout: 300000 }, async (t) => {

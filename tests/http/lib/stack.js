@@ -57,6 +57,15 @@ function alive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The binary is built with AddressSanitizer: its memory sizes mean little
+// (shadow memory, quarantine), and no other allocator or preload may go
+// before its runtime.
+const sanitized = (() => {
+  try {
+    return /__asan_init/.test(execFileSync('readelf', ['--dyn-syms', '-W', bin], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  } catch { return false; } // no binary yet: nothing to run either
+})();
+
 // Poll fn until it returns a truthy value or timeoutMs passes.
 async function waitFor(fn, timeoutMs = 5000, stepMs = 50) {
   const end = Date.now() + timeoutMs;
@@ -90,5 +99,5 @@ function spawnBeaubelle(args, env = {}, { configPath = config } = {}) {
 
 module.exports = {
   root, base, varDir, bin, config, cli, cliResult, redis, sql, pidOf, childrenOf, alive,
-  sleep, waitFor, spawnBeaubelle, freePort,
+  sleep, waitFor, spawnBeaubelle, freePort, sanitized,
 };
