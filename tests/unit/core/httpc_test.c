@@ -14,22 +14,23 @@ static void count_event(enum httpc_breaker_event ev)
 
 static void test_authority(void)
 {
+	static const struct {
+		const char *url, *want, *name;
+	} cases[] = {
+		{ "http://Models.Example/v2", "models.example:80", "a URL without a port: http gets 80, lowercase" },
+		{ "https://id.example", "id.example:443", "https without a path gets 443" },
+		{ "http://127.0.0.1:9000/bucket/key?x=1", "127.0.0.1:9000", "the port is kept" },
+		{ "http://user:pw@h.example:81/p", "h.example:81", "user info is dropped, the port kept" },
+		{ "http://user:pw@h.example/p", "h.example:80", "the password's colon is not a port" },
+		{ "http://[::1]:8080/", "[::1]:8080", "IPv6 with a port: brackets kept" },
+		{ "https://[::1]/", "[::1]:443", "IPv6 without a port: the scheme's port after the bracket" },
+	};
 	char out[HTTPC_AUTHORITY_MAX];
 
-	ok(httpc_url_authority("http://Models.Example/v2", out, sizeof(out)) == 0, "a URL without a port");
-	is_str(out, "models.example:80", "http gets port 80, lowercase");
-	ok(httpc_url_authority("https://id.example", out, sizeof(out)) == 0, "https without a path");
-	is_str(out, "id.example:443", "https gets port 443");
-	ok(httpc_url_authority("http://127.0.0.1:9000/bucket/key?x=1", out, sizeof(out)) == 0, "a port");
-	is_str(out, "127.0.0.1:9000", "the port is kept");
-	ok(httpc_url_authority("http://user:pw@h.example:81/p", out, sizeof(out)) == 0, "user info");
-	is_str(out, "h.example:81", "user info is dropped, the port kept");
-	ok(httpc_url_authority("http://user:pw@h.example/p", out, sizeof(out)) == 0, "user info, no port");
-	is_str(out, "h.example:80", "the password's colon is not a port");
-	ok(httpc_url_authority("http://[::1]:8080/", out, sizeof(out)) == 0, "IPv6 with a port");
-	is_str(out, "[::1]:8080", "brackets kept");
-	ok(httpc_url_authority("https://[::1]/", out, sizeof(out)) == 0, "IPv6 without a port");
-	is_str(out, "[::1]:443", "the scheme's port after the bracket");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ok(httpc_url_authority(cases[i].url, out, sizeof(out)) == 0, "%s: parses", cases[i].name);
+		is_str(out, cases[i].want, "%s", cases[i].name);
+	}
 	ok(httpc_url_authority("http://h.example:80x/", out, sizeof(out)) == -1, "a port that is not digits");
 	ok(httpc_url_authority("ftp://h.example/", out, sizeof(out)) == -1, "not http(s)");
 	ok(httpc_url_authority("http://h.example/", out, 8) == -1, "too small a buffer");
