@@ -26,15 +26,21 @@ static void rds_drop(struct rds *r)
 	r->pending = 0;
 }
 
+/* Replies nobody will read would answer the next commands. */
+static void rds_discard_unread(struct rds *r)
+{
+	if (!r->pending)
+		return;
+	log_warn("event=redis_replies_unread count=%zu", r->pending);
+	rds_drop(r);
+}
+
 void rds_settle(struct rds *r)
 {
 	if (!r)
 		return;
 	r->failed = false;
-	if (!r->pending)
-		return;
-	log_warn("event=redis_replies_unread count=%zu", r->pending);
-	rds_drop(r);
+	rds_discard_unread(r);
 }
 
 static int rds_connect(struct rds *r)
@@ -144,7 +150,7 @@ redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
 	redisReply *reply;
 	va_list ap;
 
-	rds_settle(r);
+	rds_discard_unread(r);
 	if (rds_connect(r) < 0)
 		return NULL;
 	va_start(ap, fmt);
@@ -155,7 +161,7 @@ redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
 
 redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_t *lens)
 {
-	rds_settle(r);
+	rds_discard_unread(r);
 	if (rds_connect(r) < 0)
 		return NULL;
 	return rds_checked(r, redisCommandArgv(r->ctx, argc, argv, lens));
