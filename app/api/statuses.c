@@ -249,11 +249,7 @@ int api_statuses_create(struct request *r)
 	if (!existed) {
 		/* The jobs the compose form queues, in the same cases. */
 		auth_event(r, "post_created", r->user->id, "api");
-		api_enqueue(r, np.approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
-		if (np.approved && strchr(text, '@'))
-			api_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
-		if (np.approved && tags.n)
-			api_enqueue(r, "trend", arena_printf(r->arena, "%llu", id));
+		api_enqueue(r, np.approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
 	}
 	return api_statuses_answer(r, id);
 }
@@ -367,10 +363,8 @@ int api_statuses_reblog(struct request *r)
 		return api_statuses_not_found(r);
 	if (rc != DB_OK)
 		return 503;
-	if (created) {
-		api_enqueue(r, "fanout", arena_printf(r->arena, "%llu", id));
-		api_enqueue(r, "notify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, target.id));
-	}
+	if (created)
+		api_enqueue(r, "deliver", arena_printf(r->arena, "%llu", id));
 	/* The answer is the reblog itself, holding the original (recounted). */
 	if (posts_find(r->app->db, r->arena, id, &wrapper) != DB_OK ||
 	    posts_find(r->app->db, r->arena, target.id, &target) != DB_OK || !(s = entity_status(r, &wrapper, &target)))

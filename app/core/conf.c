@@ -182,6 +182,8 @@ static const struct conf_key conf_keys[] = {
 	  "A job pending this long on a consumer that stopped is taken over by another." },
 	{ "jobs", "block_ms", CONF_INT, F(jobs_block_ms), "2000", 10, 60000,
 	  "How long a worker waits for new jobs before checking retries and stop requests." },
+	{ "jobs", "redeliver_after", CONF_DURATION, F(jobs_redeliver_after), "1m", 1, 86400,
+	  "An approved post not yet delivered to its followers' timelines this long is queued for delivery again (its job may have been lost with Redis)." },
 
 	{ "outbound", "breaker_failures", CONF_INT, F(breaker_failures), "5", 0, 1000,
 	  "Failed calls in a row (no connection, a timeout, a 5xx) after which a worker stops calling that host:port for breaker_cooldown, failing at once instead; 0: never." },

@@ -107,6 +107,7 @@ struct conf {
 	int jobs_retry_base_ms;
 	int jobs_claim_idle_ms;
 	int jobs_block_ms;
+	int jobs_redeliver_after;                        /* seconds */
 	/* [outbound] (calls to other services, core/httpc.h) */
 	int breaker_failures;    /* 0: no circuit breaker */
 	int breaker_cooldown;    /* seconds */

@@ -132,16 +132,12 @@ static void posts_new_init(struct request *r, struct post_new *p, struct posts_t
 	p->ntags = tags->n;
 }
 
-/* What a new post sets going: moderation, or at once fan-out, mentions
- * and trends. */
+/* What a new post sets going: moderation, or at once its delivery
+ * (fan-out, then mentions and trends). */
 static void posts_created(struct request *r, const struct post_new *p, unsigned long long id)
 {
 	auth_event(r, "post_created", r->user->id, NULL);
-	posts_enqueue(r, p->approved ? "fanout" : "moderate", arena_printf(r->arena, "%llu", id));
-	if (p->approved && strchr(p->caption, '@'))
-		posts_enqueue(r, "notify", arena_printf(r->arena, "mention:%llu", id));
-	if (p->approved && p->ntags)
-		posts_enqueue(r, "trend", arena_printf(r->arena, "%llu", id));
+	posts_enqueue(r, p->approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
 }
 
 /*

@@ -162,10 +162,8 @@ int social_repost(struct request *r)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
-	if (created) {
-		social_enqueue(r, "fanout", arena_printf(r->arena, "%llu", id));
-		social_enqueue(r, "notify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.id));
-	}
+	if (created)
+		social_enqueue(r, "deliver", arena_printf(r->arena, "%llu", id));
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/conf.h"
 #include "core/log.h"
+#include "jobs/fanout.h"
 #include "jobs/kinds.h"
 #include "jobs/moderate.h"
 #include "jobs/redis_watch.h"
@@ -76,6 +77,14 @@ static void jobs_run_one(struct app *app, struct arena *arena, const struct job 
 	buf_release(&why);
 }
 
+/* How often to look for jobs lost after `after` seconds: half of it, so
+ * one is found at most one and a half times that late; at least every
+ * five minutes. */
+static int jobs_sweep_every(int after)
+{
+	return after / 2 < 1 ? 1 : after / 2 > 300 ? 300 : after / 2;
+}
+
 int jobs_consume(struct app *app)
 {
 	const struct conf *c = app->conf;
@@ -83,10 +92,9 @@ int jobs_consume(struct app *app)
 	struct sigaction sa;
 	struct job jobs[JOBS_BATCH];
 	char consumer[128], host[64];
-	time_t last_claim = 0, last_resweep = 0, last_watch = 0;
-	/* Half the age that counts as lost, so a lost job is found at most
-	 * one and a half resweep_after late; at least every five minutes. */
-	int resweep_every = c->mod_resweep_after / 2 < 1 ? 1 : c->mod_resweep_after / 2 > 300 ? 300 : c->mod_resweep_after / 2;
+	time_t last_claim = 0, last_resweep = 0, last_redeliver = 0, last_watch = 0;
+	int resweep_every = jobs_sweep_every(c->mod_resweep_after);
+	int redeliver_every = jobs_sweep_every(c->jobs_redeliver_after);
 	/* The blocking read must end well before the Redis command timeout,
 	 * or an idle queue would look like a dead connection. */
 	int block_ms = c->jobs_block_ms < c->redis_timeout_ms / 2 ? c->jobs_block_ms : c->redis_timeout_ms / 2;
@@ -116,6 +124,11 @@ int jobs_consume(struct app *app)
 		if (app->mod && time(NULL) - last_resweep >= resweep_every) {
 			last_resweep = time(NULL);
 			moderate_resweep(app, arena);
+			arena_reset(arena);
+		}
+		if (time(NULL) - last_redeliver >= redeliver_every) {
+			last_redeliver = time(NULL);
+			deliveries_resweep(app, arena);
 			arena_reset(arena);
 		}
 		/* Before taking jobs: timelines a restart left stale go first.

@@ -1,12 +1,15 @@
 #include "jobs/fanout.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/conf.h"
 #include "core/log.h"
 #include "jobs/kinds.h"
+#include "store/deliveries.h"
 #include "store/follows.h"
 #include "store/jobs_store.h"
 #include "store/posts.h"
@@ -15,6 +18,7 @@
 #include "core/banned.h"
 
 #define FANOUT_BATCH 1000
+#define REDELIVER_BATCH 500
 
 /*
  * Apply fn to the author's timeline and then to every follower's, in
@@ -70,6 +74,83 @@ int job_fanout(struct job_ctx *ctx, const struct job *job, struct buf *why)
 	if (strcmp(p.state, "approved") != 0)
 		return JOB_DONE;
 	return fanout_each(ctx, p.user_id, p.id, tl_push, why);
+}
+
+/* What follows a post's fan-out: its trending tags and mentions, or for
+ * a repost the notification of the original's author. -1 when one could
+ * not be queued. */
+static int deliver_followups(struct job_ctx *ctx, const struct post *p)
+{
+	struct app *app = ctx->app;
+	const char *stream = app->conf->jobs_stream;
+	char args[64];
+
+	if (p->repost_of_id) {
+		snprintf(args, sizeof(args), "repost:%llu:%llu", p->user_id, p->repost_of_id);
+		return jobs_store_enqueue(app->rds, stream, "notify", args);
+	}
+	snprintf(args, sizeof(args), "%llu", p->id);
+	if (strchr(p->caption, '#') && jobs_store_enqueue(app->rds, stream, "trend", args) < 0)
+		return -1;
+	snprintf(args, sizeof(args), "mention:%llu", p->id);
+	if (strchr(p->caption, '@') && jobs_store_enqueue(app->rds, stream, "notify", args) < 0)
+		return -1;
+	return 0;
+}
+
+int job_deliver(struct job_ctx *ctx, const struct job *job, struct buf *why)
+{
+	struct db *db = ctx->app->db;
+	unsigned long long id = strtoull(job->args, NULL, 10);
+	struct post p;
+	bool owed = false;
+	int rc;
+
+	if (!id) {
+		buf_puts(why, "bad post id");
+		return JOB_FAILED;
+	}
+	rc = posts_find(db, ctx->arena, id, &p);
+	if (rc == POSTS_NOT_FOUND)
+		return JOB_DONE; /* deleted meanwhile; its row went with it */
+	if (rc != DB_OK || deliveries_owed(db, ctx->arena, id, &owed) != DB_OK) {
+		buf_puts(why, "database unavailable");
+		return JOB_RETRY;
+	}
+	if (!owed)
+		return JOB_DONE; /* an earlier copy of this job delivered it */
+	if (strcmp(p.state, "approved") == 0) {
+		rc = fanout_each(ctx, p.user_id, p.id, tl_push, why);
+		if (rc != JOB_DONE)
+			return rc;
+		if (deliver_followups(ctx, &p) < 0) {
+			buf_puts(why, "redis unavailable");
+			return JOB_RETRY;
+		}
+	}
+	if (deliveries_done(db, id) != DB_OK) {
+		buf_puts(why, "database unavailable");
+		return JOB_RETRY;
+	}
+	return JOB_DONE;
+}
+
+void deliveries_resweep(struct app *app, struct arena *a)
+{
+	const struct conf *c = app->conf;
+	unsigned long long *ids;
+	size_t n = 0;
+	char id[24];
+
+	if (deliveries_overdue(app->db, a, (unsigned long long)c->jobs_redeliver_after, REDELIVER_BATCH, &ids, &n) !=
+	    DB_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%llu", ids[i]);
+		jobs_store_enqueue(app->rds, c->jobs_stream, "deliver", id);
+	}
+	if (n)
+		log_info("event=delivery_resweep posts=%zu", n);
 }
 
 int job_unfanout(struct job_ctx *ctx, const struct job *job, struct buf *why)

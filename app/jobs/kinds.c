@@ -12,6 +12,7 @@
 
 static const struct job_kind job_kinds[] = {
 	{ "selftest", job_selftest },
+	{ "deliver", job_deliver },
 	{ "fanout", job_fanout },
 	{ "unfanout", job_unfanout },
 	{ "notify", job_notify },

@@ -95,22 +95,14 @@ static const char *moderate_reason_msgid(enum mod_reason r)
 	}
 }
 
-/* What an approved post sets going, as if it had been posted approved. */
+/* An approved post's delivery, as if it had been posted approved (a
+ * lost one is queued again by the delivery sweep). */
 static void moderate_release(struct job_ctx *ctx, const struct post *p)
 {
-	const struct conf *c = ctx->app->conf;
 	char id[32];
 
 	snprintf(id, sizeof(id), "%llu", p->id);
-	jobs_store_enqueue(ctx->app->rds, c->jobs_stream, "fanout", id);
-	if (strchr(p->caption, '#'))
-		jobs_store_enqueue(ctx->app->rds, c->jobs_stream, "trend", id);
-	if (strchr(p->caption, '@')) {
-		char args[48];
-
-		snprintf(args, sizeof(args), "mention:%llu", p->id);
-		jobs_store_enqueue(ctx->app->rds, c->jobs_stream, "notify", args);
-	}
+	jobs_store_enqueue(ctx->app->rds, ctx->app->conf->jobs_stream, "deliver", id);
 }
 
 int job_moderate(struct job_ctx *ctx, const struct job *job, struct buf *why)

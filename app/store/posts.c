@@ -6,6 +6,7 @@
 
 #include "core/arena.h"
 #include "store/batch.h"
+#include "store/deliveries.h"
 #include "core/banned.h"
 
 #define POSTS_COLUMNS                                                                           \
@@ -221,6 +222,8 @@ static int posts_create_once(struct db *db, const struct post_new *p, unsigned l
 	if (rc == DB_OK && p->approved)
 		rc = db_exec(db, "UPDATE users SET posts_count = posts_count + 1 WHERE id = ?", NULL, NULL,
 			     "u", p->user_id);
+	if (rc == DB_OK && p->approved)
+		rc = deliveries_owe(db, *id);
 	return rc;
 }
 
@@ -315,6 +318,8 @@ int posts_repost(struct db *db, unsigned long long uid, unsigned long long origi
 	if (rc == DB_OK && affected)
 		rc = db_exec(db, "UPDATE posts SET reposts_count = reposts_count + 1 WHERE id = ?", NULL, NULL, "u",
 			     original_id);
+	if (rc == DB_OK && affected)
+		rc = deliveries_owe(db, *id);
 	if (rc == DB_OK && !affected) {
 		rc = db_query(db, a, &rows, 1, "SELECT id FROM posts WHERE user_id = ? AND repost_of_id = ?", "uu", uid,
 			      original_id);
@@ -695,6 +700,8 @@ int posts_moderate(struct db *db, unsigned long long id, const char *state, cons
 			     "UPDATE posts SET state = ?, state_reason = ?, moderation_scores = COALESCE(?, moderation_scores), "
 			     "moderated_at = NOW(3) WHERE id = ? AND state IN ('pending', 'review')",
 			     &affected, NULL, "sssu", state, reason, scores, id);
+	if (rc == DB_OK && affected && strcmp(state, "approved") == 0)
+		rc = deliveries_owe(db, id);
 	if (rc == DB_OK)
 		rc = db_commit(db);
 	else

@@ -1,5 +1,6 @@
 #include "store/timelines.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "core/arena.h"
@@ -43,11 +44,26 @@ int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned 
 	return rds_drain(r, pending) | rc;
 }
 
+/* Whether id is new to the open-addressed set seen (slots a power of
+ * two, more than the ids put in it); adds it. */
+static bool tl_first_sight(unsigned long long *seen, size_t slots, unsigned long long id)
+{
+	size_t i = (size_t)((id * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+
+	while (seen[i] && seen[i] != id)
+		i = (i + 1) & (slots - 1);
+	if (seen[i])
+		return false;
+	seen[i] = id;
+	return true;
+}
+
 int tl_read(struct rds *r, struct arena *a, unsigned long long uid, size_t count, unsigned long long **ids,
 	    size_t *n)
 {
 	redisReply *list, *touch;
-	size_t k = 0;
+	unsigned long long *seen;
+	size_t k = 0, slots = 64;
 
 	if (rds_append(r, "LRANGE bb:tl:home:%llu 0 %lld", uid, (long long)count - 1) < 0 ||
 	    rds_append(r, "EXPIRE bb:tl:home:%llu %d", uid, TIMELINES_TTL) < 0)
@@ -65,15 +81,18 @@ int tl_read(struct rds *r, struct arena *a, unsigned long long uid, size_t count
 		freeReplyObject(list);
 		return 0;
 	}
+	while (slots < 2 * list->elements)
+		slots *= 2;
 	*ids = arena_calloc(a, list->elements, sizeof(**ids));
-	if (!*ids) {
+	seen = arena_calloc(a, slots, sizeof(*seen));
+	if (!*ids || !seen) {
 		freeReplyObject(list);
 		return -1;
 	}
 	for (size_t i = 0; i < list->elements; i++) {
 		unsigned long long id = list->element[i]->str ? strtoull(list->element[i]->str, NULL, 10) : 0;
 
-		if (id)
+		if (id && tl_first_sight(seen, slots, id))
 			(*ids)[k++] = id;
 	}
 	*n = k;

@@ -26,9 +26,10 @@ struct rds;
 int tl_push(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id);
 /* Remove post_id from the timelines of uids. */
 int tl_remove(struct rds *r, const unsigned long long *uids, size_t n, unsigned long long post_id);
-/* The newest count ids of uid's timeline (count 0: all of it): 1 and ids
- * when it exists, 0 when it must be rebuilt, -1 when Redis is
- * unavailable. Refreshes its expiry. */
+/* The newest count ids of uid's timeline (count 0: all of it), each once
+ * (a delivery redone may have pushed one twice): 1 and ids when it
+ * exists, 0 when it must be rebuilt, -1 when Redis is unavailable.
+ * Refreshes its expiry. */
 int tl_read(struct rds *r, struct arena *a, unsigned long long uid, size_t count, unsigned long long **ids,
 	    size_t *n);
 /* Replace uid's timeline with ids (newest first). */

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { cli, cliResult, redis, sql, pidOf, alive, waitFor, spawnBeaubelle, varDir } = require('./lib/stack');
 const { signup } = require('./lib/client');
-const { makePost, act } = require('./lib/posting');
+const { makePost, act, cardIds } = require('./lib/posting');
 
 const token = (name) => `${name}-${process.pid}-${Date.now()}`;
 const done = (t) => redis('SISMEMBER', 'bb:selftest:done', t) === '1';
@@ -99,4 +99,52 @@ test('notifications whose jobs Redis lost are sent once the job worker sees Redi
   assert.equal(notes('follow'), 1);
   const restarts = fs.readFileSync(w.logPath, 'utf8').match(/event=redis_restarted .*notify_jobs_requeued=[1-9]/g) || [];
   assert.equal(restarts.length, 2, 'each restart seen once, with notify jobs queued again');
+});
+
+// A post is owed its delivery from the transaction that approves it; a
+// delivery job Redis never kept (it was unreachable when the post was
+// made, or restarted without it) is queued again by the job worker's
+// sweep after [jobs] redeliver_after, and what follows the fan-out (a
+// mention, a repost's notification) comes with it, once.
+test('a post whose delivery job was lost still reaches its followers, with its mention and repost notices', async () => {
+  const author = await signup('lostd');
+  const reader = await signup('lostr');
+  const other = await signup('losto');
+  const uid = (name) => Number(sql(`SELECT id FROM users WHERE username = '${name}'`));
+  const [readerId, otherId] = [uid(reader.username), uid(other.username)];
+  const notes = (user, kind) => Number(sql(`SELECT COUNT(*) FROM notifications WHERE user_id = ${user} AND kind = '${kind}'`));
+  const theirs = await makePost(other.client, 'a post to repost');
+  assert.equal((await act(reader.client, `/@${author.username}/follow`)).status, 303);
+  // The reader's timeline is in Redis, so only a delivery can add to it.
+  assert.equal((await reader.client.get('/')).status, 200);
+  assert.equal(redis('EXISTS', `bb:tl:home:${readerId}`), '1');
+
+  const stackWorker = pidOf('worker');
+  process.kill(stackWorker, 'SIGKILL');
+  assert.ok(await waitFor(() => !alive(stackWorker), 2000));
+  const mine = await makePost(author.client, `for @${reader.username}`);
+  assert.equal((await act(author.client, `/p/${theirs}/repost`)).status, 303);
+  const repost = Number(sql(`SELECT id FROM posts WHERE repost_of_id = ${theirs} AND user_id = ${uid(author.username)}`));
+  assert.equal(sql(`SELECT COUNT(*) FROM post_deliveries WHERE post_id IN (${mine}, ${repost})`), '2', 'both owed');
+  redis('XTRIM', 'bb:jobs', 'MAXLEN', '0'); // the queued jobs are lost
+
+  const w = spawnBeaubelle(['worker']);
+  fs.writeFileSync(path.join(varDir, 'run/worker.pid'), `${w.pid}\n`);
+  w.unref();
+  const timeline = () => redis('LRANGE', `bb:tl:home:${readerId}`, '0', '-1').split('\n').map(Number);
+  assert.ok(await waitFor(() => timeline().includes(mine) && timeline().includes(repost), 15000, 100),
+    'the post and the repost reach the reader\'s timeline');
+  assert.ok(await waitFor(() => notes(readerId, 'mention') === 1 && notes(otherId, 'repost') === 1, 5000, 100),
+    `mention ${notes(readerId, 'mention')}, repost ${notes(otherId, 'repost')}`);
+  assert.ok(await waitFor(() => sql(`SELECT COUNT(*) FROM post_deliveries WHERE post_id IN (${mine}, ${repost})`) === '0', 5000, 100),
+    'nothing owed any more');
+  assert.equal(timeline().filter((id) => id === mine).length, 1, 'delivered once');
+
+  // A delivery that did run twice (retried after part of it) pushed the
+  // id again: the page shows the post once.
+  redis('LPUSH', `bb:tl:home:${readerId}`, String(mine));
+  const home = await reader.client.get('/');
+  assert.equal(cardIds(home.body_text).filter((id) => id === mine).length, 1, 'shown once');
+  assert.equal(notes(readerId, 'mention'), 1);
+  assert.ok(fs.readFileSync(w.logPath, 'utf8').includes('event=delivery_resweep'), 'the sweep queued them');
 });

@@ -21,6 +21,7 @@ const TEST_CONF = `
 [jobs]
 retry_base_ms = 100
 claim_idle_ms = 2000
+redeliver_after = 2s
 [limits]
 login_ip_limit = 100000
 signup_ip_limit = 100000
