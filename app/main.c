@@ -36,7 +36,8 @@ static const char usage[] =
 	"usage: beaubelle COMMAND [--config FILE] [options]\n"
 	"\n"
 	"commands:\n"
-	"  serve [--listen ADDR]       run the FastCGI worker pool\n"
+	"  serve [--listen ADDR [--image-listen ADDR]]\n"
+	"                              run the FastCGI worker pool\n"
 	"  worker                      run the background job consumer\n"
 	"  migrate [--status]          apply pending sql/ migrations (or show the state)\n"
 	"  render TEMPLATE DATA.json [--partials DIR]\n"
@@ -367,8 +368,10 @@ int main(int argc, char **argv)
 	argc--;
 	argv++;
 	if (strcmp(cmd, "serve") == 0) {
+		const char *images = main_take_option(&argc, argv, "--image-listen");
+
 		listen = main_take_option(&argc, argv, "--listen");
-		return pool_serve(config, listen);
+		return pool_serve(config, listen, images);
 	}
 	if (strcmp(cmd, "worker") == 0)
 		return cmd_worker(config);

@@ -31,6 +31,10 @@ struct conf {
 	int socket_mode;
 	int backlog;
 	int workers;
+	char *image_listen;
+	int image_workers;
+	int image_nice;
+	size_t image_memory_limit;
 	int max_requests;
 	int shutdown_timeout;
 	int request_timeout;

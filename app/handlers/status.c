@@ -2,6 +2,8 @@
  * GET /status: the pool at a glance, like php-fpm's status page, for the
  * operator on the machine (nginx allows it from localhost only). Plain
  * text by default; ?json for scripts; ?full adds one block per worker.
+ * Image workers (server/master.c) count with the others; "image
+ * processes" says how many of them there are.
  * It shows request paths but never query strings, which may hold tokens.
  */
 #include "handlers/status.h"
@@ -34,6 +36,7 @@ static struct json_object *status_worker(const struct pool_slot *s, int64_t now_
 	char when[32];
 
 	json_object_object_add(w, "pid", json_object_new_int(s->pid));
+	json_object_object_add(w, "pool", json_object_new_string(s->images ? "images" : "pages"));
 	json_object_object_add(w, "state", json_object_new_string(busy ? "Running" : "Idle"));
 	json_object_object_add(w, "generation", json_object_new_int(s->generation));
 	json_object_object_add(w, "start time", json_object_new_string(status_time(when, sizeof(when), s->started_unix)));
@@ -67,7 +70,7 @@ int health_status(struct request *r)
 	size_t n = 0;
 	const struct pool_slot *slots = pool_slots(&n, &started);
 	bool full = http_kv_get(&r->query, "full").ptr != NULL;
-	long long idle = 0, active = 0;
+	long long idle = 0, active = 0, images = 0;
 	struct metrics_pool m;
 	char when[32];
 
@@ -75,6 +78,7 @@ int health_status(struct request *r)
 	for (size_t i = 0; i < n; i++) {
 		if (slots[i].pid <= 0)
 			continue;
+		images += slots[i].images;
 		if (slots[i].request_started_ms)
 			active++;
 		else
@@ -89,6 +93,7 @@ int health_status(struct request *r)
 	json_object_object_add(o, "idle processes", json_object_new_int64(idle));
 	json_object_object_add(o, "active processes", json_object_new_int64(active));
 	json_object_object_add(o, "total processes", json_object_new_int64(idle + active));
+	json_object_object_add(o, "image processes", json_object_new_int64(images));
 	json_object_object_add(o, "max active processes", json_object_new_int64(m.max_busy));
 	json_object_object_add(o, "slow requests", json_object_new_int64((int64_t)m.slow));
 	if (full)

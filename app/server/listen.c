@@ -17,20 +17,25 @@
 
 #define LISTEN_SD_FD 3
 
-/* systemd passes sockets from fd 3 on, for our pid only. */
-static bool listen_from_systemd(struct listen_socket *ls)
+/* systemd passes sockets from fd 3 on, for our pid only, in the order of
+ * the socket unit's ListenStream lines. */
+static bool listen_from_systemd(struct listen_socket *ls, int nth)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 
-	if (!fds || !pid || atoi(fds) < 1 || atoi(pid) != (int)getpid())
+	if (!fds || !pid || atoi(fds) <= nth || atoi(pid) != (int)getpid())
 		return false;
-	ls->fd = LISTEN_SD_FD;
+	ls->fd = LISTEN_SD_FD + nth;
 	ls->activated = true;
 	fcntl(ls->fd, F_SETFD, FD_CLOEXEC);
+	return true;
+}
+
+void listen_activation_done(void)
+{
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDNAMES");
-	return true;
 }
 
 static int listen_tcp(struct listen_socket *ls, const char *address, int backlog)
@@ -66,6 +71,18 @@ static int listen_tcp(struct listen_socket *ls, const char *address, int backlog
 	return 0;
 }
 
+static bool listen_unix_in_use(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	bool used;
+
+	if (fd < 0)
+		return false;
+	used = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 || errno == EAGAIN;
+	close(fd);
+	return used;
+}
+
 static int listen_unix(struct listen_socket *ls, const char *path, int mode, int backlog)
 {
 	struct sockaddr_un sa;
@@ -77,11 +94,16 @@ static int listen_unix(struct listen_socket *ls, const char *path, int mode, int
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* A socket file left by a crashed master would make bind fail; it is
+	 * ours to replace, unless a live pool still listens on it (a full
+	 * listen queue says so too). */
+	if (listen_unix_in_use(&sa)) {
+		log_error("event=listen_failed address=%s error=\"in use by a running pool\"", path);
+		return -1;
+	}
 	ls->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (ls->fd < 0)
 		return -1;
-	/* A socket file left by a crashed master would make bind fail; it is
-	 * ours to replace (a live master holds a lock on var/run anyway). */
 	unlink(path);
 	if (bind(ls->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || chmod(path, (mode_t)mode) != 0 ||
 	    listen(ls->fd, backlog) != 0) {
@@ -93,11 +115,11 @@ static int listen_unix(struct listen_socket *ls, const char *path, int mode, int
 	return 0;
 }
 
-int listen_open(struct listen_socket *ls, const char *address, int mode, int backlog)
+int listen_open(struct listen_socket *ls, int nth, const char *address, int mode, int backlog)
 {
 	memset(ls, 0, sizeof(*ls));
 	ls->fd = -1;
-	if (listen_from_systemd(ls))
+	if (listen_from_systemd(ls, nth))
 		return 0;
 	if (address[0] == '/' || address[0] == '.' || strchr(address, '/'))
 		return listen_unix(ls, address, mode, backlog);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,9 +34,16 @@
 #define POOL_BACKOFF_MAX_MS 5000
 #define POOL_STABLE_MS 5000 /* a worker that lived this long was not crash-looping */
 
+/* Two classes of workers on two sockets: pages, and the uploads nginx
+ * sends to the image socket ([server] image_listen), so decoding
+ * images never keeps a page waiting for a worker, and with a higher
+ * niceness never for a CPU either (R47, F14). */
+enum pool_class { POOL_PAGES, POOL_IMAGES, POOL_CLASSES };
+
 struct pool_worker {
 	pid_t pid;
 	int generation;
+	enum pool_class cls;
 	int64_t started_ms;
 	int64_t respawn_at_ms; /* when an empty slot may be filled again */
 	int crash_streak;
@@ -44,9 +53,9 @@ struct pool_worker {
 struct pool {
 	const char *config_path;
 	struct app app;
-	struct listen_socket ls;
+	struct listen_socket ls[POOL_CLASSES]; /* fd -1: the class is off */
 	int generation;
-	int nworkers; /* wanted in the current generation */
+	int nworkers[POOL_CLASSES]; /* wanted in the current generation */
 	struct pool_worker workers[POOL_MAX_WORKERS * 2]; /* room for two generations */
 	struct pool_slot *slots; /* shared, same index as workers */
 	int64_t reload_at_ms; /* older generations retire once the new one is ready; 0: none waiting */
@@ -71,13 +80,47 @@ static void pool_notify(const char *state)
 #endif
 }
 
-static int pool_wanted(const struct conf *c)
+/* How many workers of each class the configuration asks for, together
+ * at most POOL_MAX_WORKERS (the slots hold two generations of them). */
+static void pool_wanted(struct pool *p)
 {
-	long n = c->workers > 0 ? c->workers : sysconf(_SC_NPROCESSORS_ONLN);
+	const struct conf *c = p->app.conf;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long pages = c->workers > 0 ? c->workers : cpus;
+	long images = c->image_workers > 0 ? c->image_workers : cpus;
 
-	if (n < 1)
-		n = 1;
-	return n > POOL_MAX_WORKERS ? POOL_MAX_WORKERS : (int)n;
+	if (pages < 1)
+		pages = 1;
+	if (pages > POOL_MAX_WORKERS - 1)
+		pages = POOL_MAX_WORKERS - 1;
+	if (images < 1)
+		images = 1;
+	if (images > POOL_MAX_WORKERS - pages)
+		images = POOL_MAX_WORKERS - pages;
+	p->nworkers[POOL_PAGES] = (int)pages;
+	p->nworkers[POOL_IMAGES] = p->ls[POOL_IMAGES].fd >= 0 ? (int)images : 0;
+}
+
+static int pool_total(const struct pool *p)
+{
+	return p->nworkers[POOL_PAGES] + p->nworkers[POOL_IMAGES];
+}
+
+/* In a new image worker: behind pages for the CPU, and bounded in memory
+ * (not under AddressSanitizer, whose shadow memory is terabytes of
+ * address space). */
+static void pool_image_worker_limits(const struct conf *c)
+{
+	if (setpriority(PRIO_PROCESS, 0, c->image_nice) != 0)
+		log_warn("event=image_nice_failed error=\"%s\"", strerror(errno));
+#if !defined(__SANITIZE_ADDRESS__)
+	if (c->image_memory_limit) {
+		struct rlimit rl = { (rlim_t)c->image_memory_limit, (rlim_t)c->image_memory_limit };
+
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			log_warn("event=image_memory_limit_failed error=\"%s\"", strerror(errno));
+	}
+#endif
 }
 
 uint64_t pool_recycle_after(uint64_t max_requests, uint32_t random)
@@ -89,12 +132,12 @@ uint64_t pool_recycle_after(uint64_t max_requests, uint32_t random)
 	return max_requests - span + random % (2 * span + 1);
 }
 
-static int pool_spawn(struct pool *p, size_t i)
+static int pool_spawn(struct pool *p, size_t i, enum pool_class cls)
 {
 	struct pool_worker *w = &p->workers[i];
 	uint64_t recycle_after = pool_recycle_after((uint64_t)p->app.conf->max_requests, randombytes_random());
 	sigset_t none;
-	pid_t pid = fork();
+	pid_t master = getpid(), pid = fork();
 
 	if (pid < 0) {
 		log_error("event=fork_failed error=\"%s\"", strerror(errno));
@@ -104,17 +147,29 @@ static int pool_spawn(struct pool *p, size_t i)
 	if (pid == 0) {
 		int rc;
 
+		/* A master killed outright takes its workers with it: they
+		 * finish their request and go, freeing the sockets for the
+		 * next master. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != master)
+			_exit(0);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		memset(&p->slots[i], 0, sizeof(p->slots[i]));
 		p->slots[i].pid = getpid();
 		p->slots[i].generation = p->generation;
 		p->slots[i].started_unix = (int64_t)time(NULL);
-		rc = pool_worker_main(&p->app, p->ls.fd, &p->slots[i], recycle_after);
+		p->slots[i].images = cls == POOL_IMAGES;
+		if (cls == POOL_IMAGES)
+			pool_image_worker_limits(p->app.conf);
+		if (p->ls[!cls].fd >= 0)
+			close(p->ls[!cls].fd); /* the other class's socket */
+		rc = pool_worker_main(&p->app, p->ls[cls].fd, &p->slots[i], recycle_after);
 		_exit(rc);
 	}
 	w->pid = pid;
 	w->generation = p->generation;
+	w->cls = cls;
 	w->started_ms = pool_now_ms();
 	w->stop_sent_ms = 0;
 	return 0;
@@ -130,23 +185,25 @@ static int pool_live(const struct pool *p)
 	return n;
 }
 
-/* Start workers of the current generation until nworkers are running. */
+/* Start workers of the current generation until each class has its
+ * nworkers running. */
 static void pool_fill(struct pool *p)
 {
 	int64_t now = pool_now_ms();
-	int running = 0;
+	int running[POOL_CLASSES] = { 0, 0 };
 
 	for (size_t i = 0; i < POOL_MAX_WORKERS * 2; i++)
 		if (p->workers[i].pid > 0 && p->workers[i].generation == p->generation)
-			running++;
-	for (size_t i = 0; i < POOL_MAX_WORKERS * 2 && running < p->nworkers; i++) {
-		struct pool_worker *w = &p->workers[i];
+			running[p->workers[i].cls]++;
+	for (int cls = 0; cls < POOL_CLASSES; cls++)
+		for (size_t i = 0; i < POOL_MAX_WORKERS * 2 && running[cls] < p->nworkers[cls]; i++) {
+			struct pool_worker *w = &p->workers[i];
 
-		if (w->pid > 0 || w->respawn_at_ms > now)
-			continue;
-		if (pool_spawn(p, i) == 0)
-			running++;
-	}
+			if (w->pid > 0 || w->respawn_at_ms > now)
+				continue;
+			if (pool_spawn(p, i, (enum pool_class)cls) == 0)
+				running[cls]++;
+		}
 	metrics_set_workers(pool_live(p));
 }
 
@@ -229,7 +286,11 @@ static void pool_enforce_timeouts(struct pool *p)
 	}
 }
 
-static int pool_load(struct app *app, const char *config_path, const char *listen_override)
+/* listen_override (serve --listen) replaces [server] listen, and
+ * image_override image_listen; a pool given only the first has no image
+ * workers, so it cannot take another pool's image socket. */
+static int pool_load(struct app *app, const char *config_path, const char *listen_override,
+		     const char *image_override)
 {
 	struct buf err = BUF_INIT;
 	struct conf *c = conf_load(config_path, &err);
@@ -243,6 +304,8 @@ static int pool_load(struct app *app, const char *config_path, const char *liste
 	if (listen_override) {
 		free(c->listen);
 		c->listen = strdup(listen_override);
+		free(c->image_listen);
+		c->image_listen = strdup(image_override ? image_override : "");
 	}
 	log_level_parse(c->log_level, &level);
 	log_init("beaubelle", level);
@@ -262,13 +325,13 @@ static int pool_load(struct app *app, const char *config_path, const char *liste
  * start a new generation and retire the old one. On any error the old
  * generation keeps serving.
  */
-static void pool_reload(struct pool *p, const char *listen_override)
+static void pool_reload(struct pool *p, const char *listen_override, const char *image_override)
 {
 	struct app fresh;
 
 	pool_notify("RELOADING=1");
 	memset(&fresh, 0, sizeof(fresh));
-	if (pool_load(&fresh, p->config_path, listen_override) < 0) {
+	if (pool_load(&fresh, p->config_path, listen_override, image_override) < 0) {
 		log_error("event=reload_failed reason=\"configuration or templates invalid; keeping the running workers\"");
 		app_release(&fresh);
 		pool_notify("READY=1");
@@ -277,13 +340,14 @@ static void pool_reload(struct pool *p, const char *listen_override)
 	app_release(&p->app);
 	p->app = fresh;
 	p->generation++;
-	p->nworkers = pool_wanted(p->app.conf);
+	pool_wanted(p);
 	for (size_t i = 0; i < POOL_MAX_WORKERS * 2; i++)
 		if (p->workers[i].pid <= 0)
 			p->workers[i].respawn_at_ms = 0;
 	pool_fill(p);
 	p->reload_at_ms = pool_now_ms();
-	log_info("event=reloaded generation=%d workers=%d", p->generation, p->nworkers);
+	log_info("event=reloaded generation=%d workers=%d image_workers=%d", p->generation, p->nworkers[POOL_PAGES],
+		 p->nworkers[POOL_IMAGES]);
 	pool_notify("READY=1");
 }
 
@@ -308,26 +372,34 @@ static void pool_retire_when_ready(struct pool *p)
 		    p->slots[i].ready)
 			ready++;
 	}
-	if (ready < p->nworkers && now - p->reload_at_ms <= (int64_t)p->app.conf->shutdown_timeout * 1000)
+	if (ready < pool_total(p) && now - p->reload_at_ms <= (int64_t)p->app.conf->shutdown_timeout * 1000)
 		return;
 	pool_retire(p, p->generation);
 	log_info("event=old_generations_retiring generation=%d ready=%d/%d after_ms=%lld", p->generation,
-		 ready, p->nworkers, (long long)(now - p->reload_at_ms));
+		 ready, pool_total(p), (long long)(now - p->reload_at_ms));
 	p->reload_at_ms = 0;
 }
 
-int pool_serve(const char *config_path, const char *listen_override)
+int pool_serve(const char *config_path, const char *listen_override, const char *image_override)
 {
 	static struct pool p;
+	const struct conf *c;
 	sigset_t set;
 	bool stopping = false;
 	int64_t stop_at = 0;
 
 	p.config_path = config_path;
-	if (pool_load(&p.app, config_path, listen_override) < 0)
+	if (pool_load(&p.app, config_path, listen_override, image_override) < 0)
 		return 1;
-	if (listen_open(&p.ls, p.app.conf->listen, p.app.conf->socket_mode, p.app.conf->backlog) < 0)
+	c = p.app.conf;
+	p.ls[POOL_IMAGES].fd = -1;
+	if (listen_open(&p.ls[POOL_PAGES], 0, c->listen, c->socket_mode, c->backlog) < 0)
 		return 1;
+	/* Without its socket the pool still serves everything: nginx falls
+	 * back on the pages' socket for uploads. */
+	if (c->image_listen[0] && listen_open(&p.ls[POOL_IMAGES], 1, c->image_listen, c->socket_mode, c->backlog) < 0)
+		log_warn("event=image_workers_off reason=\"cannot listen on image_listen; the page workers take uploads\"");
+	listen_activation_done();
 	p.slots = mmap(NULL, sizeof(struct pool_slot) * POOL_MAX_WORKERS * 2,
 		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p.slots == MAP_FAILED || metrics_init(routes_count) < 0) {
@@ -345,10 +417,12 @@ int pool_serve(const char *config_path, const char *listen_override)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	p.nworkers = pool_wanted(p.app.conf);
+	pool_wanted(&p);
 	pool_fill(&p);
-	log_info("event=serving listen=%s workers=%d", p.ls.activated ? "systemd" : p.app.conf->listen,
-		 p.nworkers);
+	log_info("event=serving listen=%s workers=%d image_listen=%s image_workers=%d",
+		 p.ls[POOL_PAGES].activated ? "systemd" : c->listen, p.nworkers[POOL_PAGES],
+		 p.ls[POOL_IMAGES].fd < 0 ? "off" : p.ls[POOL_IMAGES].activated ? "systemd" : c->image_listen,
+		 p.nworkers[POOL_IMAGES]);
 	pool_notify("READY=1");
 
 	for (;;) {
@@ -363,12 +437,13 @@ int pool_serve(const char *config_path, const char *listen_override)
 				stopping = true;
 				stop_at = pool_now_ms();
 				/* Stop accepting: workers finish what they hold. */
-				listen_close(&p.ls);
+				for (int cls = 0; cls < POOL_CLASSES; cls++)
+					listen_close(&p.ls[cls]);
 				pool_retire(&p, INT_MAX);
 				p.reload_at_ms = 0;
 			}
 		} else if (sig == SIGHUP && !stopping) {
-			pool_reload(&p, listen_override);
+			pool_reload(&p, listen_override, image_override);
 		}
 		pool_reap(&p);
 		if (stopping) {

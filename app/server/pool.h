@@ -30,6 +30,7 @@ struct pool_slot {
 	uint64_t requests;
 	int64_t last_duration_us;   /* of the last request answered */
 	int ready;                  /* 1 once connected and accepting */
+	int images;                 /* 1 in an image worker */
 	char method[8];             /* of the current (or last) request */
 	char uri[POOL_SLOT_URI_MAX]; /* its path, without the query string */
 };
@@ -41,7 +42,9 @@ const struct pool_slot *pool_slots(size_t *n, int64_t *started_unix);
 struct app;
 struct listen_socket;
 
-int pool_serve(const char *config_path, const char *listen_override);
+/* listen_override and image_override (NULL: the configuration's) are
+ * serve's --listen and --image-listen. */
+int pool_serve(const char *config_path, const char *listen_override, const char *image_override);
 /* The worker side: accept and answer until told to stop, or recycled
  * after max_requests requests (0: never). */
 int pool_worker_main(struct app *app, int listen_fd, struct pool_slot *slot, uint64_t max_requests);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/conf.h"
@@ -16,6 +17,7 @@ struct rds {
 	bool logged_down; /* log a lost connection once, not per command */
 	size_t pending;   /* appended commands whose replies are unread */
 	bool failed;      /* a command failed since the last rds_settle() */
+	long long retry_at_ms; /* no new connection before (monotonic) */
 };
 
 static void rds_drop(struct rds *r)
@@ -24,6 +26,27 @@ static void rds_drop(struct rds *r)
 		redisFree(r->ctx);
 	r->ctx = NULL;
 	r->pending = 0;
+}
+
+/* After Redis failed, the process waits this long before trying it
+ * again: a frozen server would otherwise cost every request of every
+ * worker the whole timeout, and tie the pool up (F11). */
+#define RDS_HOLD_OFF_MS 1000
+
+static long long rds_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The connection failed: drop it and hold off new ones for a while. */
+static void rds_fail(struct rds *r)
+{
+	rds_drop(r);
+	r->failed = true;
+	r->retry_at_ms = rds_now_ms() + RDS_HOLD_OFF_MS;
 }
 
 /* Replies nobody will read would answer the next commands. */
@@ -59,7 +82,7 @@ static int rds_connect(struct rds *r)
 	/* Redis failed once in this request or job: a frozen server would
 	 * make each later command wait out the timeout again (three of them
 	 * made a page take 6 s). The rest of the request does without it. */
-	if (r->failed)
+	if (r->failed || rds_now_ms() < r->retry_at_ms)
 		return -1;
 	if (c->redis_socket[0])
 		r->ctx = redisConnectUnixWithTimeout(c->redis_socket, tv);
@@ -70,7 +93,7 @@ static int rds_connect(struct rds *r)
 			log_warn("event=redis_unavailable error=\"%s\"",
 				 r->ctx ? r->ctx->errstr : "out of memory");
 		r->logged_down = true;
-		rds_drop(r);
+		rds_fail(r);
 		return -1;
 	}
 	redisSetTimeout(r->ctx, tv);
@@ -133,8 +156,7 @@ static redisReply *rds_checked(struct rds *r, redisReply *reply)
 {
 	if (!reply) {
 		log_warn("event=redis_error error=\"%s\"", r->ctx ? r->ctx->errstr : "down");
-		rds_drop(r);
-		r->failed = true;
+		rds_fail(r);
 		return NULL;
 	}
 	if (reply->type == REDIS_REPLY_ERROR) {

@@ -89,7 +89,7 @@ bb_prepare_var() {
   bb_subst "$BB_ROOT/scripts/lib/redis.conf.in" "$BB_VAR/redis.conf"
   bb_subst "$BB_ROOT/scripts/lib/nginx-dev.conf.in" "$BB_VAR/nginx/nginx.conf"
   cp "$BB_ROOT/nginx/beaubelle-locations.conf" "$BB_ROOT/nginx/beaubelle-fastcgi.conf" \
-     "$BB_ROOT/nginx/beaubelle-live-check.conf" "$BB_VAR/nginx/"
+     "$BB_ROOT/nginx/beaubelle-live-check.conf" "$BB_ROOT/nginx/beaubelle-pools.conf" "$BB_VAR/nginx/"
   if [ ! -f "$BB_VAR/mysql-password" ]; then
     ( umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$BB_VAR/mysql-password" )
   fi
@@ -101,6 +101,7 @@ bb_prepare_var() {
 [server]
 base_url = $BB_URL
 listen = $BB_VAR/run/beaubelle.sock
+image_listen = $BB_VAR/run/beaubelle-images.sock
 templates_dir = $BB_ROOT/templates
 locale_dir = $BB_ROOT/locale
 migrations_dir = $BB_ROOT/sql

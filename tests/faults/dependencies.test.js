@@ -9,7 +9,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
+const { promisify } = require('node:util');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -421,24 +422,20 @@ test('F14: 20 concurrent decompression bombs under load: each refused with 422, 
   const bombers = await Promise.all([1, 2].map((i) => account(stack, `dx${tag}_${i}`)));
   const forms = await Promise.all(bombers.map(async (b) => composeFields(await b.client.get('/new'))));
   const load = startLoad(stack.url, writers);
-  const results = [];
+  let results = [];
   let calm, during;
   try {
     await sleep(PHASE_MS / 2);
     calm = load.reads.times.length;
-    // 20 senders, each sending bomb after bomb for half a phase.
-    const until = Date.now() + PHASE_MS / 2;
-    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      const b = bombers[i % 2];
-      for (let n = i; Date.now() < until; n += 20) {
-        const [name, type] = BOMBS[n % BOMBS.length];
-        const { body, contentType } = multipart({ csrf_token: forms[i % 2].token, caption: 'bomb', alt: '' },
-          [{ name: 'image', filename: name, type, data: fixture(name) }]);
-        const t0 = Date.now();
-        const res = await b.client.request('/new', { method: 'POST', body, headers: { 'Content-Type': contentType, 'Accept-Language': 'en' } });
-        results.push({ name, status: res.status, ms: Date.now() - t0 });
-      }
-    }));
+    // 20 senders, each sending bomb after bomb for half a phase, from a
+    // process of their own at nice 10 (lib/bomber.js says why).
+    const args = JSON.stringify({
+      url: stack.url, senders: 20, ms: PHASE_MS / 2, bombs: BOMBS,
+      bombers: bombers.map((b, i) => ({ cookie: b.client.cookieHeader(), token: forms[i].token })),
+    });
+    const out = await promisify(execFile)('nice', ['-n', '10', process.execPath, path.join(__dirname, 'lib/bomber.js'), args],
+      { encoding: 'utf8', maxBuffer: 64 << 20, timeout: PHASE_MS + 60000 });
+    results = JSON.parse(out.stdout);
     during = load.reads.times.slice(calm);
     await sleep(PHASE_MS / 4);
   } finally { await load.stop(); }
@@ -446,20 +443,23 @@ test('F14: 20 concurrent decompression bombs under load: each refused with 422, 
   assert.ok(results.length >= 20, `${results.length} bombs sent`);
   for (const r of results) assert.equal(r.status, 422, `${r.name} refused`);
   const ms = results.map((r) => r.ms);
-  // The criterion is 300 ms per bomb; 20 at a time on two workers, each
-  // waits for the ones before it: bounded generously, measured below.
-  assert.ok(Math.max(...ms) < 5000, `every bomb answered within 5 s (slowest ${Math.max(...ms)} ms)`);
+  // The criterion: each within 300 ms, 20 at a time on the image workers
+  // (an AddressSanitizer build is several times slower).
+  assert.ok(Math.max(...ms) < (sanitized ? 3000 : 300), `every bomb answered within 300 ms (slowest ${Math.max(...ms)} ms)`);
   const rss = stack.workers().map(peakRssMb);
   assert.ok(rss.length > 0 && (sanitized || Math.max(...rss) < 300), `worker peak RSS under 300 MB: ${rss.map((x) => x.toFixed(1))}`);
   assert.equal(Number(stack.sql(`SELECT COUNT(*) FROM posts WHERE user_id IN (${bombers.map((b) => b.id)})`)), 0, 'no post from a bomb');
   const base = load.reads.times.slice(0, calm).map(([, , d]) => d);
   const busy = during.map(([, , d]) => d);
   assert.equal(load.reads.count((s) => s !== 200) + load.reads.errors, 0, `every page loaded: ${JSON.stringify(load.reads.statuses)}`);
-  // The criterion is a p99 within 20% of before. Bombs share the two
-  // workers with pages here (no separate image worker class), so pages
-  // queue behind them: bounded loosely, the real change reported.
+  // The criterion is a p99 within 20% of before. The bombs go to the
+  // image workers, niced, so pages neither queue behind them nor wait
+  // long for a CPU; on two cores shared with the load and the bombers a
+  // p99 of some hundred pages is still noisy: bounded loosely here, the
+  // real change reported (docs/operations.md, F14).
   assert.ok(busy.length > 0, 'pages were loaded while the bombs came');
-  assert.ok(quantile(busy, 0.99) < 3000, `pages during the bombs: p99 ${quantile(busy, 0.99)} ms`);
+  const [p99Before, p99During] = [quantile(base, 0.99), quantile(busy, 0.99)];
+  assert.ok(p99During < Math.max(3 * p99Before, 150), `pages during the bombs: p99 ${p99Before} -> ${p99During} ms`);
   assert.deepEqual(checkWrites(stack, load, writers), []);
   t.diagnostic(JSON.stringify({
     bombs: results.length, bombMs: { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99), max: Math.max(...ms) },

@@ -132,8 +132,9 @@ test('F11: Redis frozen (SIGSTOP): requests answer within its timeout, 503 not 5
     process.kill(pid, 'SIGCONT');
     return {};
   });
-  // [redis] timeout_ms is 2 s: a page waits at most about that long.
-  assert.ok(load.reads.maxMs < 5000, `slowest page ${load.reads.maxMs} ms`);
+  // A page waits out [redis] timeout_ms (500 ms) at most once, and then
+  // the worker leaves Redis alone for a second: answers within 1 s.
+  assert.ok(load.reads.maxMs < 1000, `slowest page ${load.reads.maxMs} ms`);
   figures.slowestReadMs = load.reads.maxMs;
   t.diagnostic(JSON.stringify({ slowestReadMs: load.reads.maxMs }));
 });

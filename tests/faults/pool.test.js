@@ -386,7 +386,6 @@ end
 });
 
 test('F18: nginx does not pass a POST to a second pool after the first took it and died', async (t) => {
-  const sock = path.join(stack.varDir, 'run/beaubelle.sock');
   const w = writers[0];
   const token = await bearer(stack, w);
   const mine = await postOnce(w, new Tally(), Date.now() + 30000);
@@ -407,8 +406,9 @@ test('F18: nginx does not pass a POST to a second pool after the first took it a
     // The repo's settings (nginx/beaubelle-fastcgi.conf: no
     // fastcgi_next_upstream, so nginx's default "error timeout"); A first,
     // the real pool as the next server.
-    await stack.nginxConfigure((conf) => conf.replace(/server unix:[^;]*beaubelle\.sock;/,
-      `server 127.0.0.1:${a.port} max_fails=0;\n        server unix:${sock} backup;`));
+    // Both worker classes' upstreams: the POST is an upload.
+    await stack.nginxConfigure((conf) => conf.replace(/server unix:([^;]*beaubelle(-images)?\.sock);/g,
+      (_, to) => `server 127.0.0.1:${a.port} max_fails=0;\n        server unix:${to} backup;`));
     const f = await composeForm(w);
     const { body, contentType } = multipart({ csrf_token: f.token, idempotency_key: f.key, caption: 'f18', alt: '' },
       [{ name: 'image', filename: 'still.png', type: 'image/png', data: fixture('still.png') }]);

@@ -9,7 +9,7 @@ const { base, root, spawnBeaubelle, waitFor, freePort } = require('./lib/stack')
 const fcgi = require('./lib/fcgi');
 
 const KEYS = ['pool', 'start time', 'start since', 'accepted conn', 'idle processes', 'active processes',
-  'total processes', 'max active processes', 'slow requests'];
+  'total processes', 'image processes', 'max active processes', 'slow requests'];
 
 test('/status lists the pool\'s counts as text and as JSON', async () => {
   const res = await fetch(`${base}/status`);
@@ -29,12 +29,39 @@ test('/status lists the pool\'s counts as text and as JSON', async () => {
   assert.ok(second['accepted conn'] >= first['accepted conn'] + 6, 'requests are counted pool-wide');
 });
 
+// nginx (beaubelle-pools.conf) sends uploads to the image workers, which
+// run behind pages for the CPU.
+test('an image upload is served by an image worker, niced; pages by the page workers', async () => {
+  const { signup } = require('./lib/client');
+  const { makePost } = require('./lib/posting');
+  const workers = async () => (await (await fetch(`${base}/status?json&full`)).json()).processes;
+  const served = (list, pool) => list.filter((p) => p.pool === pool).reduce((n, p) => n + p.requests, 0);
+  const before = await workers();
+  assert.ok(before.some((p) => p.pool === 'images'), 'the pool has image workers');
+  const author = await signup('imgw');
+  await makePost(author.client, 'through the image workers');
+  await author.client.get('/explore');
+  const after = await workers();
+  const images = after.filter((p) => p.pool === 'images');
+  assert.ok(served(after, 'images') > served(before, 'images'), 'an image worker took a request');
+  assert.ok(images.some((p) => p['request method'] === 'POST' && p['request uri'] === '/new'), 'the upload');
+  assert.ok(!images.some((p) => p['request uri'] === '/explore'), 'pages stay with the page workers');
+  for (const p of images) {
+    const nice = Number(fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    assert.equal(nice, 10, `image worker ${p.pid} runs at [server] image_nice`);
+  }
+  for (const p of after.filter((x) => x.pool === 'pages')) {
+    assert.equal(Number(fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ')[16]), 0);
+  }
+});
+
 test('/status?full shows each worker and the path it serves, never a query string', async () => {
   const res = await fetch(`${base}/status?full&access_token=canary-secret-123`);
   const text = await res.text();
   assert.doesNotMatch(text, /canary-secret-123/);
   const json = await (await fetch(`${base}/status?json&full&access_token=canary-secret-123`)).json();
   assert.ok(Array.isArray(json.processes) && json.processes.length === json['total processes']);
+  assert.equal(json.processes.filter((p) => p.pool === 'images').length, json['image processes']);
   const me = json.processes.find((p) => p.state === 'Running');
   assert.ok(me, 'the worker answering is running');
   assert.equal(me['request method'], 'GET');
