@@ -1,5 +1,6 @@
 #include "store/rds.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ struct rds {
 	size_t pending;   /* appended commands whose replies are unread */
 	bool failed;      /* a command failed since the last rds_settle() */
 	long long retry_at_ms; /* no new connection before (monotonic) */
+	long long op_started_ms; /* when the connect or command now failing began */
+	bool idle_checked; /* the kept connection was checked in this request */
 };
 
 static void rds_drop(struct rds *r)
@@ -28,9 +31,10 @@ static void rds_drop(struct rds *r)
 	r->pending = 0;
 }
 
-/* After Redis failed, the process waits this long before trying it
- * again: a frozen server would otherwise cost every request of every
- * worker the whole timeout, and tie the pool up (F11). */
+/* After Redis failed by not answering in time, the process waits this
+ * long before trying it again: a frozen server would otherwise cost
+ * every request of every worker the whole timeout, and tie the pool up
+ * (F11). A refused connection costs nothing and is retried at once. */
 #define RDS_HOLD_OFF_MS 1000
 
 static long long rds_now_ms(void)
@@ -41,12 +45,16 @@ static long long rds_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The connection failed: drop it and hold off new ones for a while. */
+/* The connection failed: drop it, and after a wait that ran out hold off
+ * new ones for a while. */
 static void rds_fail(struct rds *r)
 {
+	long long now = rds_now_ms();
+
 	rds_drop(r);
 	r->failed = true;
-	r->retry_at_ms = rds_now_ms() + RDS_HOLD_OFF_MS;
+	if (now - r->op_started_ms >= r->conf->redis_timeout_ms / 2)
+		r->retry_at_ms = now + RDS_HOLD_OFF_MS;
 }
 
 /* Replies nobody will read would answer the next commands. */
@@ -63,7 +71,18 @@ void rds_settle(struct rds *r)
 	if (!r)
 		return;
 	r->failed = false;
+	r->idle_checked = false;
 	rds_discard_unread(r);
+}
+
+/* Whether a connection nothing is expected on has something to read: the
+ * end of it, because Redis restarted or dropped it since the last
+ * request. A command on it would fail, and the request with it. */
+static bool rds_closed_by_peer(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+
+	return poll(&p, 1, 0) != 0;
 }
 
 static int rds_connect(struct rds *r)
@@ -77,12 +96,18 @@ static int rds_connect(struct rds *r)
 	 * reuse a context in error. */
 	if (r->ctx && r->ctx->err)
 		rds_drop(r);
+	if (r->ctx && !r->idle_checked) {
+		r->idle_checked = true;
+		if (rds_closed_by_peer(r->ctx->fd))
+			rds_drop(r);
+	}
 	if (r->ctx)
 		return 0;
 	/* Redis failed once in this request or job: a frozen server would
 	 * make each later command wait out the timeout again (three of them
 	 * made a page take 6 s). The rest of the request does without it. */
-	if (r->failed || rds_now_ms() < r->retry_at_ms)
+	r->op_started_ms = rds_now_ms();
+	if (r->failed || r->op_started_ms < r->retry_at_ms)
 		return -1;
 	if (c->redis_socket[0])
 		r->ctx = redisConnectUnixWithTimeout(c->redis_socket, tv);
@@ -175,6 +200,7 @@ redisReply *rds_cmd(struct rds *r, const char *fmt, ...)
 	rds_discard_unread(r);
 	if (rds_connect(r) < 0)
 		return NULL;
+	r->op_started_ms = rds_now_ms();
 	va_start(ap, fmt);
 	reply = redisvCommand(r->ctx, fmt, ap);
 	va_end(ap);
@@ -186,6 +212,7 @@ redisReply *rds_cmd_argv(struct rds *r, int argc, const char **argv, const size_
 	rds_discard_unread(r);
 	if (rds_connect(r) < 0)
 		return NULL;
+	r->op_started_ms = rds_now_ms();
 	return rds_checked(r, redisCommandArgv(r->ctx, argc, argv, lens));
 }
 
@@ -215,6 +242,7 @@ redisReply *rds_reply(struct rds *r)
 		return NULL;
 	if (r->pending)
 		r->pending--;
+	r->op_started_ms = rds_now_ms();
 	if (redisGetReply(r->ctx, &reply) != REDIS_OK)
 		reply = NULL;
 	return rds_checked(r, reply);

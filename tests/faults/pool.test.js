@@ -24,13 +24,17 @@ const fcgi = require('../http/lib/fcgi');
 const SECONDS = Number(process.env.FAULT_SECONDS || 4);
 const PHASE_MS = SECONDS * 1000;
 const WORKERS = 4;
+// Uploads go to a worker class of their own (server/master.c); the
+// counts below are of both.
+const IMAGE_WORKERS = 1;
+const ALL = WORKERS + IMAGE_WORKERS;
 const root = path.resolve(__dirname, '../..');
 let stack;
 let writers;
 
 test.before(async () => {
   // The soak reads an API page thousands of times from one address.
-  stack = await startStack(`\n[server]\nworkers = ${WORKERS}\n[limits]\napi_address_limit = 100000000\n`);
+  stack = await startStack(`\n[server]\nworkers = ${WORKERS}\nimage_workers = ${IMAGE_WORKERS}\n[limits]\napi_address_limit = 100000000\n`);
   const tag = `${process.pid % 1000}`;
   writers = await Promise.all([1, 2, 3].map((i) => account(stack, `pw${tag}_${i}`)));
 });
@@ -151,7 +155,7 @@ test('F3: three reloads (SIGHUP) under load with two 10 MB uploads in flight fai
   const handovers = [...log.matchAll(/event=old_generations_retiring generation=\d+ ready=(\d+)\/(\d+) after_ms=(\d+)/g)];
   assert.equal(handovers.length, 3, log.slice(-3000));
   for (const h of handovers) assert.equal(h[1], h[2], `the new generation was ready before the old one retired: ${h[0]}`);
-  assert.equal(stack.workers().length, WORKERS);
+  assert.equal(stack.workers().length, ALL);
   t.diagnostic(JSON.stringify({
     reloads: 3, uploadsMs: done.map((u) => u.ms), uploadBytes: big().length, uploadsBeingProcessedAtReload: reloadAt,
     handoverMs: handovers.map((h) => Number(h[3])), oldWorkers: retired.size, drainMs,
@@ -162,14 +166,14 @@ test('F3: three reloads (SIGHUP) under load with two 10 MB uploads in flight fai
 
 test('F4: recycling every ~50 requests (with jitter) under load fails nothing, no EAGAIN', async (t) => {
   const MAX = 50;
-  await stack.reconfigure(`[server]\nmax_requests = ${MAX}\n`, { workers: WORKERS });
+  await stack.reconfigure(`[server]\nmax_requests = ${MAX}\n`, { workers: ALL });
   const logFrom = stack.log('beaubelle').length;
   const errFrom = stack.nginxErrorsAt();
   const load = startLoad(stack.url, writers, { readers: 3 });
   await sleep(PHASE_MS);
   await load.stop();
   const log = logSince(logFrom);
-  await stack.reconfigure('', { workers: WORKERS });
+  await stack.reconfigure('', { workers: ALL });
 
   assertClean(load);
   const errors = stack.nginxErrors(errFrom);
@@ -189,7 +193,7 @@ test('F4: recycling every ~50 requests (with jitter) under load fails nothing, n
 
 test('F6: a worker hung mid-request (SIGSTOP) is killed after request_timeout; only its request fails', async (t) => {
   const T = Math.max(3, Math.round(SECONDS / 3));
-  await stack.reconfigure(`[server]\nrequest_timeout = ${T}\n`, { workers: WORKERS });
+  await stack.reconfigure(`[server]\nrequest_timeout = ${T}\n`, { workers: ALL });
   const logFrom = stack.log('beaubelle').length;
   const load = startLoad(stack.url, writers, { write: false, readers: 2 });
   await sleep(PHASE_MS / 2);
@@ -221,16 +225,16 @@ test('F6: a worker hung mid-request (SIGSTOP) is killed after request_timeout; o
   assert.ok(await gone(victim.pid, 5000), 'the frozen worker is gone');
   const killedAfterMs = Date.now() - stoppedAt;
   const t1 = Date.now();
-  while (stack.workers().length < WORKERS && Date.now() - t1 < 5000) await sleep(20);
+  while (stack.workers().length < ALL && Date.now() - t1 < 5000) await sleep(20);
   const replacedMs = Date.now() - t1;
   await sleep(PHASE_MS / 2);
   await load.stop();
-  await stack.reconfigure('', { workers: WORKERS });
+  await stack.reconfigure('', { workers: ALL });
 
   assert.ok([502, 504].includes(answer.status), `the frozen request failed with a gateway error (${answer.status})`);
   assert.match(logSince(logFrom), new RegExp(`event=worker_killed pid=${victim.pid} reason=request_timeout`));
   assert.ok(killedAfterMs <= T * 1000 + 2000, `killed ${killedAfterMs} ms after it froze (request_timeout ${T} s)`);
-  assert.equal(stack.workers().length, WORKERS, 'the worker was replaced');
+  assert.equal(stack.workers().length, ALL, 'the worker was replaced');
   assert.equal(load.reads.failed(), 0, `only that request failed: ${JSON.stringify(load.reads.statuses)}`);
   const during = new Tally();
   for (const [, , ms] of load.reads.times.slice(mark)) during.add(200, ms);
@@ -340,7 +344,7 @@ function wrk(script, seconds, cookie) {
 test('F20: leak soak: thousands of page loads, worker memory steady with recycling off', async (t) => {
   const TOTAL = 5000 * SECONDS;
   // Recycling would hide a leak: off for the soak.
-  await stack.reconfigure('[server]\nmax_requests = 0\n', { workers: WORKERS });
+  await stack.reconfigure('[server]\nmax_requests = 0\n', { workers: ALL });
   const reader = writers[0];
   const post = (await postOnce(reader, new Tally(), Date.now() + 30000)).id;
   const pages = ['/', '/explore', `/@${writers[1].name}`, `/p/${post}`, '/notifications', '/settings',
@@ -372,12 +376,12 @@ end
   }
   const late = workerRss();
   const ms = Date.now() - t0;
-  await stack.reconfigure('', { workers: WORKERS });
+  await stack.reconfigure('', { workers: ALL });
 
   assert.equal(failed, 0, 'every page answered 2xx/3xx');
   assert.deepEqual(errors, [], 'no socket errors');
   const rss = rssGrowth(early, late);
-  assert.equal(rss.workers, WORKERS, 'the same workers served the whole soak');
+  assert.equal(rss.workers, ALL, 'the same workers served the whole soak');
   if (!sanitized) assert.ok(rss.growth < 0.05, `worker RSS grew ${(rss.growth * 100).toFixed(1)}% (${rss.earlyKb} -> ${rss.lateKb} kB)`);
   t.diagnostic(JSON.stringify({
     requests: done, seconds: +(ms / 1000).toFixed(1), pages: pages.length,
