@@ -112,6 +112,36 @@ test('a worker is recycled after max_requests', async () => {
   }
 });
 
+test('workers end with a master killed outright, and the next master can bind the sockets', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-pool-'));
+  const [pages, images] = [path.join(dir, 'pages.sock'), path.join(dir, 'images.sock')];
+  const start = () => spawnBeaubelle(['serve', '--listen', pages, '--image-listen', images],
+    { BEAUBELLE_SERVER_WORKERS: '2', BEAUBELLE_SERVER_IMAGE_WORKERS: '1' });
+  const up = (pool) => waitFor(async () => {
+    try { return (await fcgi.request({ path: pages }, { path: '/healthz' })).status === 200 && childrenOf(pool.pid).length === 3; } catch { return false; }
+  }, 10000, 100);
+  const first = start();
+  let second;
+  try {
+    assert.ok(await up(first), 'two page workers and an image worker');
+    const workers = childrenOf(first.pid);
+    process.kill(first.pid, 'SIGKILL');
+    assert.ok(await waitFor(() => workers.every((pid) => !alive(pid)), 5000, 50), 'its workers exited');
+    second = start();
+    assert.ok(await up(second), 'a new master serves on the same sockets');
+    const res = await fcgi.request({ path: images }, { path: '/healthz' });
+    assert.equal(res.status, 200, 'its image workers answer on the image socket');
+  } finally {
+    first.kill('SIGKILL');
+    second?.kill('SIGTERM');
+    if (second) await waitFor(() => !alive(second.pid), 15000, 100);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the pool serves a socket handed over by systemd socket activation', async () => {
   const port = await freePort();
   const { spawn } = require('node:child_process');
