@@ -140,15 +140,11 @@ void deliveries_resweep(struct app *app, struct arena *a)
 	const struct conf *c = app->conf;
 	unsigned long long *ids;
 	size_t n = 0;
-	char id[24];
 
 	if (deliveries_overdue(app->db, a, (unsigned long long)c->jobs_redeliver_after, REDELIVER_BATCH, &ids, &n) !=
 	    DB_OK)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		snprintf(id, sizeof(id), "%llu", ids[i]);
-		jobs_store_enqueue(app->rds, c->jobs_stream, "deliver", id);
-	}
+	jobs_store_enqueue_ids(app->rds, c->jobs_stream, "deliver", ids, n);
 	if (n)
 		log_info("event=delivery_resweep posts=%zu", n);
 }

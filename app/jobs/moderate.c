@@ -29,14 +29,10 @@ void moderate_resweep(struct app *app, struct arena *a)
 	const struct conf *c = app->conf;
 	unsigned long long *ids;
 	size_t n;
-	char id[24];
 
 	if (posts_stale_pending(app->db, a, (unsigned long long)c->mod_resweep_after, RESWEEP_BATCH, &ids, &n) != DB_OK)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		snprintf(id, sizeof(id), "%llu", ids[i]);
-		jobs_store_enqueue(app->rds, c->jobs_stream, "moderate", id);
-	}
+	jobs_store_enqueue_ids(app->rds, c->jobs_stream, "moderate", ids, n);
 	if (n)
 		log_info("event=moderation_resweep posts=%zu", n);
 }

@@ -33,6 +33,20 @@ int jobs_store_enqueue(struct rds *r, const char *stream, const char *kind, cons
 	return 0;
 }
 
+size_t jobs_store_enqueue_ids(struct rds *r, const char *stream, const char *kind, const unsigned long long *ids,
+			      size_t n)
+{
+	size_t queued = 0;
+	char id[24];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "%llu", ids[i]);
+		if (jobs_store_enqueue(r, stream, kind, id) == 0)
+			queued++;
+	}
+	return queued;
+}
+
 int jobs_store_ensure_group(struct rds *r, const char *stream)
 {
 	redisContext *ctx = rds_ctx(r);

@@ -25,6 +25,9 @@ struct job {
 
 /* Add a job; 0 or -1 when Redis is unavailable. */
 int jobs_store_enqueue(struct rds *r, const char *stream, const char *kind, const char *args);
+/* Add a job of kind for each id (its only argument); how many were. */
+size_t jobs_store_enqueue_ids(struct rds *r, const char *stream, const char *kind, const unsigned long long *ids,
+			      size_t n);
 /* Create the stream and group if missing (idempotent). */
 int jobs_store_ensure_group(struct rds *r, const char *stream);
 /* Read up to max new jobs for consumer, waiting up to block_ms. Returns
