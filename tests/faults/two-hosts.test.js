@@ -41,8 +41,8 @@ function startHost(stack, n) {
   ip('netns', 'exec', tag, 'ip', 'link', 'set', 'lo', 'up');
   const log = fs.openSync(path.join(stack.varDir, 'log', `host${n}.log`), 'a');
   const child = spawn('ip', ['netns', 'exec', tag, bin, 'serve', '--listen', `${subnet}.2:9000`,
-    '--config', path.join(stack.varDir, 'beaubelle.conf')],
-  { env: { ...stack.env, BEAUBELLE_SERVER_WORKERS: '2' }, stdio: ['ignore', log, log], detached: true });
+    '--image-listen', `${subnet}.2:9001`, '--config', path.join(stack.varDir, 'beaubelle.conf')],
+  { env: { ...stack.env, BEAUBELLE_SERVER_WORKERS: '2', BEAUBELLE_SERVER_IMAGE_WORKERS: '1' }, stdio: ['ignore', log, log], detached: true });
   return {
     tag, address: { host: `${subnet}.2`, port: 9000 }, child,
     // Every process of the host, the master and its workers.
@@ -73,10 +73,15 @@ test('one of two app hosts dies under load: only its in-flight requests fail, no
   hosts.push(startHost(stack, 1), startHost(stack, 2));
   for (const h of hosts) assert.ok(await answers(h.address), `${h.tag} answers at ${h.address.host}`);
 
-  // nginx now balances over the two hosts instead of the local socket.
+  // nginx now balances over the two hosts instead of the local sockets:
+  // pages on port 9000, uploads on their image workers' 9001.
   const conf = path.join(stack.varDir, 'nginx/nginx.conf');
-  const servers = hosts.map((h) => `server ${h.address.host}:${h.address.port} max_fails=1 fail_timeout=30s;`).join('\n        ');
-  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(/server unix:[^;]*beaubelle\.sock;/, servers));
+  const servers = (port) => hosts.map((h) => `server ${h.address.host}:${port} max_fails=1 fail_timeout=30s;`).join('\n        ');
+  const text = fs.readFileSync(conf, 'utf8')
+    .replace(/server unix:[^;]*beaubelle\.sock;/, servers(9000))
+    .replace(/server unix:[^;]*beaubelle-images\.sock;\s*server unix:[^;]*beaubelle\.sock backup;/, servers(9001));
+  assert.doesNotMatch(text, /server unix:[^;]*beaubelle(-images)?\.sock/, 'no upstream left on the local pool');
+  fs.writeFileSync(conf, text);
   execFileSync('nginx', ['-c', conf, '-p', path.join(stack.varDir, 'nginx/'), '-s', 'reload']);
   await sleep(500);
   assert.ok((await stack.ready()) >= 0);
