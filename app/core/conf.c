@@ -44,8 +44,8 @@ static const struct conf_key conf_keys[] = {
 	  "Listen queue length of the FastCGI socket." },
 	{ "server", "workers", CONF_INT, F(workers), "0", 0, 256,
 	  "Number of FastCGI worker processes; 0 means one per CPU core." },
-	{ "server", "image_listen", CONF_STR, F(image_listen), "var/run/beaubelle-images.sock", 0, 0,
-	  "FastCGI socket of the image workers, which take the requests that upload images (nginx sends them there) so a burst of uploads never keeps a page waiting; empty: the page workers take them too. The second socket under systemd socket activation." },
+	{ "server", "image_listen", CONF_STR, F(image_listen), "auto", 0, 0,
+	  "FastCGI socket of the image workers, which take the requests that upload images (nginx sends them there) so a burst of uploads never keeps a page waiting. auto: beaubelle-images.sock in the folder of a unix listen socket (none beside a TCP one); empty: the page workers take uploads too. The second socket under systemd socket activation." },
 	{ "server", "image_workers", CONF_INT, F(image_workers), "0", 0, 256,
 	  "Number of image worker processes; 0 means one per CPU core." },
 	{ "server", "image_nice", CONF_INT, F(image_nice), "10", 0, 19,
@@ -714,6 +714,31 @@ static int conf_size_valid(const char *s)
 	return w >= 64 && w <= 4096 && h >= 64 && h <= 4096 ? 0 : -1;
 }
 
+/* image_listen = auto: beaubelle-images.sock in the folder of a unix
+ * listen socket; none beside a TCP one, whose port is the operator's to
+ * choose. */
+static int conf_image_listen_auto(struct conf *c)
+{
+	const char *slash = strrchr(c->listen, '/');
+	const char *name = "beaubelle-images.sock";
+	size_t dir = slash ? (size_t)(slash - c->listen) + 1 : 0;
+	char *path;
+
+	if (strcmp(c->image_listen, "auto") != 0)
+		return 0;
+	path = malloc(slash ? dir + strlen(name) + 1 : 1);
+	if (!path)
+		return -1;
+	path[0] = '\0';
+	if (slash) {
+		memcpy(path, c->listen, dir);
+		memcpy(path + dir, name, strlen(name) + 1);
+	}
+	free(c->image_listen);
+	c->image_listen = path;
+	return 0;
+}
+
 int conf_validate(struct conf *c, struct buf *err)
 {
 	size_t n = strlen(c->base_url);
@@ -769,6 +794,10 @@ int conf_validate(struct conf *c, struct buf *err)
 	}
 	if (!c->listen[0]) {
 		buf_printf(err, "[server] listen must not be empty");
+		return -1;
+	}
+	if (conf_image_listen_auto(c) < 0) {
+		buf_printf(err, "out of memory");
 		return -1;
 	}
 	if (!c->mysql_database[0] || !c->mysql_user[0]) {

@@ -66,6 +66,7 @@ static int listen_tcp(struct listen_socket *ls, const char *address, int backlog
 	if (bind(ls->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(ls->fd, backlog) != 0) {
 		log_error("event=listen_failed address=%s error=\"%s\"", address, strerror(errno));
 		close(ls->fd);
+		ls->fd = -1;
 		return -1;
 	}
 	return 0;
@@ -109,6 +110,7 @@ static int listen_unix(struct listen_socket *ls, const char *path, int mode, int
 	    listen(ls->fd, backlog) != 0) {
 		log_error("event=listen_failed address=%s error=\"%s\"", path, strerror(errno));
 		close(ls->fd);
+		ls->fd = -1;
 		return -1;
 	}
 	snprintf(ls->path, sizeof(ls->path), "%s", path);

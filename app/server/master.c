@@ -45,9 +45,15 @@ struct pool_worker {
 	int generation;
 	enum pool_class cls;
 	int64_t started_ms;
-	int64_t respawn_at_ms; /* when an empty slot may be filled again */
-	int crash_streak;
 	int64_t stop_sent_ms; /* SIGTERM sent at, 0 when not retiring */
+};
+
+/* A class's workers dying young: its new ones wait respawn_at_ms, longer
+ * with each death in a row. Kept per class, not per slot, since a new
+ * worker may take any free slot. */
+struct pool_respawn {
+	int64_t respawn_at_ms;
+	int crash_streak;
 };
 
 struct pool {
@@ -57,6 +63,7 @@ struct pool {
 	int generation;
 	int nworkers[POOL_CLASSES]; /* wanted in the current generation */
 	struct pool_worker workers[POOL_MAX_WORKERS * 2]; /* room for two generations */
+	struct pool_respawn respawn[POOL_CLASSES];
 	struct pool_slot *slots; /* shared, same index as workers */
 	int64_t reload_at_ms; /* older generations retire once the new one is ready; 0: none waiting */
 };
@@ -141,7 +148,7 @@ static int pool_spawn(struct pool *p, size_t i, enum pool_class cls)
 
 	if (pid < 0) {
 		log_error("event=fork_failed error=\"%s\"", strerror(errno));
-		w->respawn_at_ms = pool_now_ms() + 1000;
+		p->respawn[cls].respawn_at_ms = pool_now_ms() + 1000;
 		return -1;
 	}
 	if (pid == 0) {
@@ -196,10 +203,9 @@ static void pool_fill(struct pool *p)
 		if (p->workers[i].pid > 0 && p->workers[i].generation == p->generation)
 			running[p->workers[i].cls]++;
 	for (int cls = 0; cls < POOL_CLASSES; cls++)
-		for (size_t i = 0; i < POOL_MAX_WORKERS * 2 && running[cls] < p->nworkers[cls]; i++) {
-			struct pool_worker *w = &p->workers[i];
-
-			if (w->pid > 0 || w->respawn_at_ms > now)
+		for (size_t i = 0; i < POOL_MAX_WORKERS * 2 && running[cls] < p->nworkers[cls] &&
+				   p->respawn[cls].respawn_at_ms <= now; i++) {
+			if (p->workers[i].pid > 0)
 				continue;
 			if (pool_spawn(p, i, (enum pool_class)cls) == 0)
 				running[cls]++;
@@ -219,27 +225,26 @@ static void pool_reap(struct pool *p)
 			int64_t now = pool_now_ms();
 			bool crashed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 
+			struct pool_respawn *rs = &p->respawn[w->cls];
+
 			if (w->pid != pid)
 				continue;
 			w->pid = 0;
 			memset(&p->slots[i], 0, sizeof(p->slots[i]));
 			if (crashed && !w->stop_sent_ms) {
 				if (now - w->started_ms < POOL_STABLE_MS)
-					w->crash_streak++;
+					rs->crash_streak++;
 				else
-					w->crash_streak = 0;
+					rs->crash_streak = 0;
 				/* First death: replace at once; a crash loop backs off. */
-				w->respawn_at_ms = w->crash_streak <= 1 ? now :
-					now + (50LL << (w->crash_streak < 7 ? w->crash_streak : 7));
-				if (w->respawn_at_ms - now > POOL_BACKOFF_MAX_MS)
-					w->respawn_at_ms = now + POOL_BACKOFF_MAX_MS;
+				rs->respawn_at_ms = rs->crash_streak <= 1 ? now :
+					now + (50LL << (rs->crash_streak < 7 ? rs->crash_streak : 7));
+				if (rs->respawn_at_ms - now > POOL_BACKOFF_MAX_MS)
+					rs->respawn_at_ms = now + POOL_BACKOFF_MAX_MS;
 				if (WIFSIGNALED(status))
 					log_error("event=worker_died pid=%d signal=%d", (int)pid, WTERMSIG(status));
 				else
 					log_error("event=worker_died pid=%d status=%d", (int)pid, WEXITSTATUS(status));
-			} else {
-				w->crash_streak = 0;
-				w->respawn_at_ms = now;
 			}
 			break;
 		}
@@ -341,9 +346,8 @@ static void pool_reload(struct pool *p, const char *listen_override, const char 
 	p->app = fresh;
 	p->generation++;
 	pool_wanted(p);
-	for (size_t i = 0; i < POOL_MAX_WORKERS * 2; i++)
-		if (p->workers[i].pid <= 0)
-			p->workers[i].respawn_at_ms = 0;
+	/* The new settings may well be what the crashing workers lacked. */
+	memset(p->respawn, 0, sizeof(p->respawn));
 	pool_fill(p);
 	p->reload_at_ms = pool_now_ms();
 	log_info("event=reloaded generation=%d workers=%d image_workers=%d", p->generation, p->nworkers[POOL_PAGES],

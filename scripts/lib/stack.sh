@@ -101,7 +101,6 @@ bb_prepare_var() {
 [server]
 base_url = $BB_URL
 listen = $BB_VAR/run/beaubelle.sock
-image_listen = $BB_VAR/run/beaubelle-images.sock
 templates_dir = $BB_ROOT/templates
 locale_dir = $BB_ROOT/locale
 migrations_dir = $BB_ROOT/sql

@@ -142,6 +142,32 @@ test('workers end with a master killed outright, and the next master can bind th
   }
 });
 
+test('workers that keep dying young are replaced more and more slowly, then normally again', async () => {
+  const { freePort } = require('./lib/stack');
+  const port = await freePort();
+  const pool = spawnBeaubelle(['serve', '--listen', `127.0.0.1:${port}`], { BEAUBELLE_SERVER_WORKERS: '1' });
+  try {
+    assert.ok(await waitFor(() => childrenOf(pool.pid).length === 1, 10000, 20), 'a worker');
+    // Each new worker is killed as soon as it appears, for 4 s.
+    let kills = 0;
+    const until = Date.now() + 4000;
+    while (Date.now() < until) {
+      for (const pid of childrenOf(pool.pid)) {
+        try { process.kill(pid, 'SIGKILL'); kills++; } catch { /* gone already */ }
+      }
+      await sleep(5);
+    }
+    // Replaced at once, then after 200, 400, 800, 1600 ms...: a handful,
+    // not one per slot of the pool.
+    assert.ok(kills >= 3 && kills <= 10, `${kills} workers started in 4 s of a crash loop`);
+    assert.ok(await waitFor(async () => {
+      try { return (await fcgi.request({ host: '127.0.0.1', port }, { path: '/healthz' })).status === 200; } catch { return false; }
+    }, 8000, 100), 'the pool serves again once its workers stop dying');
+  } finally {
+    pool.kill('SIGTERM');
+  }
+});
+
 test('the pool serves a socket handed over by systemd socket activation', async () => {
   const port = await freePort();
   const { spawn } = require('node:child_process');

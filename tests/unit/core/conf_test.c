@@ -82,12 +82,30 @@ static void test_oidc(void)
 	buf_release(&err);
 }
 
+static void test_image_listen(void)
+{
+	struct buf err = BUF_INIT;
+	struct conf *c;
+
+	ok(load("[server]\nlisten = /run/bb/pool.sock\n", &c, &err) == 0, "a unix listen socket");
+	is_str(c->image_listen, "/run/bb/beaubelle-images.sock", "image_listen auto: the image socket beside it");
+	conf_free(c);
+	ok(load("[server]\nlisten = 127.0.0.1:9000\n", &c, &err) == 0, "a TCP listen socket");
+	is_str(c->image_listen, "", "image_listen auto: no image workers (their port is the operator's choice)");
+	conf_free(c);
+	ok(load("[server]\nlisten = 127.0.0.1:9000\nimage_listen = 127.0.0.1:9001\n", &c, &err) == 0, "a set image_listen");
+	is_str(c->image_listen, "127.0.0.1:9001", "is kept as it is");
+	conf_free(c);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	struct conf *c = conf_defaults();
 	struct buf err = BUF_INIT, out = BUF_INIT;
 
 	ok(c != NULL, "defaults load");
+	test_image_listen();
 	is_int(c->max_upload_bytes, 16 * 1024 * 1024, "size default 16M parsed");
 	is_int(c->socket_mode, 0660, "mode default is octal");
 	ok(parse(c, "; comment\n[server]\nworkers = 3\nbase_url = \"https://example.org/\"\n\n[limits]\nmax_body_bytes=128K\n", &err) == 0,

@@ -45,6 +45,10 @@ int main(void)
 	is_int(listen_open(&b, 0, path, 0660, 16), 0, "and is replaced by the next pool");
 	listen_close(&b);
 
+	snprintf(path, sizeof(path), "%s/missing/pool.sock", dir);
+	is_int(listen_open(&b, 0, path, 0660, 16), -1, "a socket in a folder that does not exist fails");
+	is_int(b.fd, -1, "and leaves no descriptor behind to accept on");
+
 	rmdir(dir);
 	return done_testing();
 }
