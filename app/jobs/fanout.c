@@ -54,23 +54,34 @@ static int fanout_each(struct job_ctx *ctx, unsigned long long author, unsigned 
 	return JOB_DONE;
 }
 
-int job_fanout(struct job_ctx *ctx, const struct job *job, struct buf *why)
+/* The post a job names, into p: 1 to go on, or the job's result (a bad
+ * id, a post deleted meanwhile, MariaDB away). */
+static int fanout_post(struct job_ctx *ctx, const struct job *job, struct post *p, struct buf *why)
 {
 	unsigned long long id = strtoull(job->args, NULL, 10);
-	struct post p;
 	int rc;
 
 	if (!id) {
 		buf_puts(why, "bad post id");
 		return JOB_FAILED;
 	}
-	rc = posts_find(ctx->app->db, ctx->arena, id, &p);
+	rc = posts_find(ctx->app->db, ctx->arena, id, p);
 	if (rc == POSTS_NOT_FOUND)
-		return JOB_DONE; /* deleted meanwhile: nothing to deliver */
+		return JOB_DONE; /* deleted meanwhile: nothing to deliver (nor owed) */
 	if (rc != DB_OK) {
 		buf_puts(why, "database unavailable");
 		return JOB_RETRY;
 	}
+	return 1;
+}
+
+int job_fanout(struct job_ctx *ctx, const struct job *job, struct buf *why)
+{
+	struct post p;
+	int rc = fanout_post(ctx, job, &p, why);
+
+	if (rc != 1)
+		return rc;
 	if (strcmp(p.state, "approved") != 0)
 		return JOB_DONE;
 	return fanout_each(ctx, p.user_id, p.id, tl_push, why);
@@ -101,19 +112,13 @@ static int deliver_followups(struct job_ctx *ctx, const struct post *p)
 int job_deliver(struct job_ctx *ctx, const struct job *job, struct buf *why)
 {
 	struct db *db = ctx->app->db;
-	unsigned long long id = strtoull(job->args, NULL, 10);
 	struct post p;
 	bool owed = false;
-	int rc;
+	int rc = fanout_post(ctx, job, &p, why);
 
-	if (!id) {
-		buf_puts(why, "bad post id");
-		return JOB_FAILED;
-	}
-	rc = posts_find(db, ctx->arena, id, &p);
-	if (rc == POSTS_NOT_FOUND)
-		return JOB_DONE; /* deleted meanwhile; its row went with it */
-	if (rc != DB_OK || deliveries_owed(db, ctx->arena, id, &owed) != DB_OK) {
+	if (rc != 1)
+		return rc;
+	if (deliveries_owed(db, ctx->arena, p.id, &owed) != DB_OK) {
 		buf_puts(why, "database unavailable");
 		return JOB_RETRY;
 	}
@@ -128,7 +133,7 @@ int job_deliver(struct job_ctx *ctx, const struct job *job, struct buf *why)
 			return JOB_RETRY;
 		}
 	}
-	if (deliveries_done(db, id) != DB_OK) {
+	if (deliveries_done(db, p.id) != DB_OK) {
 		buf_puts(why, "database unavailable");
 		return JOB_RETRY;
 	}
