@@ -6,12 +6,18 @@
 #include "store/batch.h"
 #include "core/banned.h"
 
-/* The current like of uid on post_id, locked for this transaction. */
+/*
+ * The current like of uid on post_id. The caller holds the post's row
+ * lock, which every change to the post's likes takes first, so a plain
+ * read is current. A locking read would take a gap lock on the user's
+ * likes when there is none yet, and two likes by one user on different
+ * posts then deadlock on each other's gap when both insert.
+ */
 static int likes_current(struct db *db, struct arena *a, unsigned long long uid, unsigned long long post_id,
 			 enum like_kind *kind)
 {
 	struct db_rows rows;
-	int rc = db_query(db, a, &rows, 1, "SELECT kind FROM likes WHERE user_id = ? AND post_id = ? FOR UPDATE",
+	int rc = db_query(db, a, &rows, 1, "SELECT kind FROM likes WHERE user_id = ? AND post_id = ?",
 			  "uu", uid, post_id);
 
 	if (rc != DB_OK)

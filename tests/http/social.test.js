@@ -93,6 +93,20 @@ test('50 users liking at once count exactly 50', async () => {
   assert.match(likers.body_text, /max_id=\d+/);
 });
 
+test('one user liking many posts at once: every like lands, none is refused for contention', async () => {
+  const author = await signup('ma');
+  const fan = await signup('mf');
+  const ids = [];
+  for (let i = 0; i < 24; i++) ids.push(await makePost(author.client, `many ${i}`));
+  const token = await fan.client.csrf('/settings');
+  const results = await Promise.all(ids.map((id) => fan.client.request(`/p/${id}/like`, {
+    method: 'POST', body: `csrf_token=${token}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  })));
+  assert.deepEqual(results.map((r) => r.status), ids.map(() => 303));
+  assert.equal(num(`SELECT COUNT(*) FROM likes l JOIN users u ON u.id = l.user_id WHERE u.username = '${fan.username}'`), ids.length);
+  assert.equal(num(`SELECT SUM(likes_count) FROM posts WHERE id IN (${ids.join(',')})`), ids.length);
+});
+
 test('pending, deleted and unknown posts cannot be liked (404)', async () => {
   const author = await signup('pd');
   const fan = await signup('pf');
