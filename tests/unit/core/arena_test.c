@@ -24,6 +24,14 @@ int main(void)
 	ok(big != NULL, "an allocation larger than a block gets its own block");
 	memset(big, 'x', 100000);
 	is_str(arena_printf(a, "%d-%s", 42, "x"), "42-x", "arena_printf formats");
+	big[99999] = '\0';
+	s = arena_printf(a, "<%s>", big + 99000);
+	ok(s && strlen(s) == 1001 && s[0] == '<' && s[1000] == '>' && s[500] == 'x',
+	   "arena_printf formats a text longer than its stack buffer");
+	s = arena_printf(a, "%0255d", 7);
+	ok(s && strlen(s) == 255 && s[254] == '7', "arena_printf formats a text that just fits its stack buffer");
+	s = arena_printf(a, "%0256d", 7);
+	ok(s && strlen(s) == 256 && s[255] == '7', "arena_printf formats a text one byte too long for it");
 	ok(arena_calloc(a, SIZE_MAX / 2, 4) == NULL, "arena_calloc refuses an overflowing size");
 	arena_cleanup_add(a, count_cleanup, &weight);
 	arena_cleanup_add(a, count_cleanup, &weight);
