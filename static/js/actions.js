@@ -3,14 +3,21 @@
 // form is sent with fetch and the buttons and counts take the new state.
 'use strict';
 (() => {
-  const flip = (form, on, onPath, offPath) => {
-    const button = form.querySelector('button');
+  // Where a button posts: its own formaction, or else its form's action.
+  const target = (button) =>
+    button.getAttribute('formaction') || (button.form && button.form.getAttribute('action')) || '';
+  const retarget = (button, path) => {
+    const url = target(button).replace(/\/[a-z]+$/, `/${path}`);
+    if (button.hasAttribute('formaction')) button.setAttribute('formaction', url);
+    else button.form.setAttribute('action', url);
+  };
+  const flip = (button, on, onPath, offPath) => {
     button.classList.toggle('on', on);
     button.setAttribute('aria-pressed', String(on));
-    form.action = form.action.replace(/\/[a-z]+$/, `/${on ? offPath : onPath}`);
+    retarget(button, on ? offPath : onPath);
   };
 
-  const apply = (form, state) => {
+  const apply = (form, button, state) => {
     const box = form.closest('[data-post]') || form.closest('article') || document;
     if ('likes_count' in state) {
       for (const el of document.querySelectorAll(`[data-post="${box.dataset.post}"] [data-count], .post-page [data-count]`)) {
@@ -18,13 +25,12 @@
         const key = `${el.dataset.count}_count`;
         if (key in state) el.textContent = state[key];
       }
-      for (const f of box.querySelectorAll('form[data-action]')) {
-        const kind = f.action.match(/\/(like|unlike|superlike|repost|unrepost)$/);
+      for (const b of box.querySelectorAll('form[data-action] button')) {
+        const kind = target(b).match(/\/(like|unlike|superlike|repost|unrepost)$/);
         if (!kind) continue;
-        if (kind[1] === 'like' || kind[1] === 'unlike') flip(f, state.liked, 'like', 'unlike');
-        if (kind[1] === 'repost' || kind[1] === 'unrepost') flip(f, state.reposted, 'repost', 'unrepost');
+        if (kind[1] === 'like' || kind[1] === 'unlike') flip(b, state.liked, 'like', 'unlike');
+        if (kind[1] === 'repost' || kind[1] === 'unrepost') flip(b, state.reposted, 'repost', 'unrepost');
         if (kind[1] === 'superlike') {
-          const b = f.querySelector('button');
           b.classList.toggle('on', state.superliked);
           b.setAttribute('aria-pressed', String(state.superliked));
           b.disabled = state.superliked;
@@ -32,33 +38,40 @@
       }
     }
     if ('following' in state) {
-      const b = form.querySelector('button');
-      flip(form, state.following, 'follow', 'unfollow');
-      b.classList.toggle('btn-primary', !state.following);
-      b.textContent = state.following ? b.dataset.on || 'Following' : b.dataset.off || 'Follow';
+      flip(button, state.following, 'follow', 'unfollow');
+      button.classList.toggle('btn-primary', !state.following);
+      button.textContent = state.following ? button.dataset.on || 'Following' : button.dataset.off || 'Follow';
     }
+  };
+
+  // Without fetch's answer the server's own page explains (limit
+  // reached, logged out…): the form is posted the plain way.
+  const post = (form, url) => {
+    form.setAttribute('action', url);
+    form.submit();
   };
 
   document.addEventListener('submit', async (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-action')) return;
     event.preventDefault();
-    const button = form.querySelector('button');
+    const button = event.submitter || form.querySelector('button');
+    const url = target(button);
     button.disabled = true;
     try {
-      const res = await fetch(form.action, {
+      const res = await fetch(url, {
         method: 'POST',
         body: new URLSearchParams(new FormData(form)),
         headers: { Accept: 'application/json' },
         credentials: 'same-origin',
       });
       if (!res.ok) {
-        form.submit(); // let the server's page explain (limit reached, logged out…)
+        post(form, url);
         return;
       }
-      apply(form, await res.json());
+      apply(form, button, await res.json());
     } catch {
-      form.submit();
+      post(form, url);
     } finally {
       if (!button.classList.contains('superlike') || !button.classList.contains('on')) button.disabled = false;
     }

@@ -49,7 +49,16 @@ test('follow, like and super like in place on a phone', async () => {
   await fan.page.waitForFunction(() => document.querySelector('.post-actions button.superlike').classList.contains('on'));
   assert.equal(await fan.page.locator('.post-actions [data-count="superlikes"]').innerText(), '1');
   assert.equal(await fan.page.locator('.post-actions [data-count="likes"]').innerText(), '1', 'still one like');
+  await fan.page.locator('.post-actions button.repost').click();
+  await fan.page.waitForFunction(() => document.querySelector('.post-actions button.repost').classList.contains('on'));
+  assert.equal(await fan.page.locator('.post-actions [data-count="reposts"]').innerText(), '1');
+  assert.equal(await fan.page.locator('.post-actions button.repost').getAttribute('formaction'), new URL(postUrl).pathname + '/unrepost');
   await screenshot(fan.page, 'post-liked-phone');
+  await fan.page.locator('.post-actions button.like').click();
+  await fan.page.waitForFunction(() => !document.querySelector('.post-actions button.like').classList.contains('on'));
+  assert.equal(await fan.page.locator('.post-actions [data-count="likes"]').innerText(), '0', 'the like is taken back');
+  assert.equal(await fan.page.locator('.post-actions button.superlike').getAttribute('aria-pressed'), 'false', 'with the super like');
+  assert.equal(fan.page.url(), postUrl, 'no page load');
 
   await fan.page.goto(`${base}/`);
   await fan.page.waitForSelector('article.card.post');
@@ -69,6 +78,10 @@ test('without JavaScript the like button is a form that comes back to the page',
   await Promise.all([fan.page.waitForNavigation(), fan.page.click('.post-actions button.like')]);
   assert.equal(fan.page.url(), postUrl);
   assert.equal(await fan.page.locator('.post-actions button.like').getAttribute('aria-pressed'), 'true');
+  await Promise.all([fan.page.waitForNavigation(), fan.page.click('.post-actions button.repost')]);
+  assert.equal(fan.page.url(), postUrl);
+  assert.equal(await fan.page.locator('.post-actions button.repost').getAttribute('aria-pressed'), 'true', 'the repost button posts to its own action');
+  assert.equal(await fan.page.locator('.post-actions button.like').getAttribute('aria-pressed'), 'true', 'the like is kept');
   await author.context.close();
   await fan.context.close();
 });
