@@ -38,40 +38,39 @@ static bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsign
 int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out)
 {
 	struct viewer_marks marks;
-	unsigned long long shown[BATCH_MAX];
 	size_t k = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (n > BATCH_MAX)
 		n = BATCH_MAX;
-	rc = posts_by_ids(r->app->db, r->arena, ids, n, &out->posts, &out->originals, &out->n);
+	rc = posts_by_ids(r->app->db, r->arena, r->user ? r->user->id : 0, ids, n, &out->posts, &out->originals,
+			  &out->n);
+	if (rc != DB_OK || !r->user)
+		return rc;
+	rc = viewer_marks_load(r->app->db, r->arena, r->user->id, &marks);
 	if (rc != DB_OK)
 		return rc;
-	if (!r->user)
-		return DB_OK;
-	for (size_t i = 0; i < out->n; i++)
-		shown[i] = out->originals[i] ? out->originals[i]->id : out->posts[i].id;
-	rc = viewer_marks_load(r->app->db, r->arena, r->user->id, shown, out->n, &marks);
-	if (rc != DB_OK)
-		return rc;
+	out->likes = arena_calloc(r->arena, out->n + 1, sizeof(*out->likes));
+	out->reposted = arena_calloc(r->arena, out->n + 1, sizeof(*out->reposted));
+	if (!out->likes || !out->reposted)
+		return DB_ERR;
 	/* Posts and reposts by hidden accounts, and reposts of their posts,
-	 * leave the page. */
+	 * leave the page. The marks are the shown post's: for a repost, its
+	 * original's. */
 	for (size_t i = 0; i < out->n; i++) {
-		const struct post *o = out->originals[i];
+		const struct post *o = out->originals[i], *shown = o ? o : &out->posts[i];
 
 		if (feed_hidden(marks.hidden, marks.nhidden, out->posts[i].user_id) ||
 		    (o && feed_hidden(marks.hidden, marks.nhidden, o->user_id)))
 			continue;
 		out->posts[k] = out->posts[i];
 		out->originals[k] = out->originals[i];
-		marks.likes[k] = marks.likes[i];
-		marks.reposted[k] = marks.reposted[i];
+		out->likes[k] = shown->viewer_like;
+		out->reposted[k] = shown->viewer_reposted;
 		k++;
 	}
 	out->n = k;
-	out->likes = marks.likes;
-	out->reposted = marks.reposted;
 	out->super_remaining = FEED_SUPER_LIMIT - marks.supers_today > 0 ? FEED_SUPER_LIMIT - marks.supers_today : 0;
 	return DB_OK;
 }

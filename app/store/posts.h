@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "store/db.h"
+#include "store/likes.h"
 
 struct arena;
 
@@ -47,6 +48,10 @@ struct post {
 	char *ai_engine;
 	char *ai_model;
 	char *ai_prompt;
+	/* What the viewer given to posts_by_ids() did to this post; none
+	 * without a viewer and from the other lookups. */
+	enum like_kind viewer_like;
+	bool viewer_reposted;
 };
 
 /* What a new post is made of; the media fields come from the pipeline. */
@@ -97,10 +102,12 @@ int posts_reposted_among(struct db *db, struct arena *a, unsigned long long uid,
 /*
  * The approved posts among ids (at most BATCH_MAX), in the order of ids;
  * ids that are gone or hidden are skipped. Reposts come with their
- * original in *originals (same index; NULL for plain posts).
+ * original in *originals (same index; NULL for plain posts). A viewer
+ * (0: none) gets each row's viewer_like and viewer_reposted filled in
+ * the same statement.
  */
-int posts_by_ids(struct db *db, struct arena *a, const unsigned long long *ids, size_t n, struct post **out,
-		 struct post ***originals, size_t *count);
+int posts_by_ids(struct db *db, struct arena *a, unsigned long long viewer, const unsigned long long *ids, size_t n,
+		 struct post **out, struct post ***originals, size_t *count);
 /* Ids of the newest approved posts and reposts by uid and the accounts
  * uid follows, newest first, at most limit: a home timeline from scratch. */
 int posts_home_ids(struct db *db, struct arena *a, unsigned long long uid, size_t limit, unsigned long long **ids,

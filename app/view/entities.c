@@ -515,7 +515,7 @@ struct json_object *entity_notifications(struct request *r, const struct notif *
 	}
 	if (entity_load_users(r, actors, n, &users, &nu) != DB_OK)
 		return NULL;
-	if (np && posts_by_ids(r->app->db, r->arena, post_ids, np, &posts, &originals, &nposts) != DB_OK)
+	if (np && posts_by_ids(r->app->db, r->arena, 0, post_ids, np, &posts, &originals, &nposts) != DB_OK)
 		return NULL;
 	if (nposts && !(statuses = entity_statuses(r, posts, originals, nposts)))
 		return NULL;

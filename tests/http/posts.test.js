@@ -134,7 +134,8 @@ test('a caption is limited, linked and escaped; the post page has Open Graph tag
   assert.match(page.body_text, /alt="a pink square"/);
   assert.match(page.body_text, /srcset="/);
   const tags = sql(`SELECT GROUP_CONCAT(h.name ORDER BY h.name) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id WHERE ph.post_id = ${postId(res)}`);
-  assert.equal(tags.split(',').sort().join(','), ['Portrait', '美女'].sort().join(','));
+  // A tag keeps the spelling of its first use, which another test may have made.
+  assert.equal(tags.toLowerCase().split(',').sort().join(','), ['portrait', '美女'].sort().join(','));
 });
 
 test('submitting the same form twice makes one post', async () => {

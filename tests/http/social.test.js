@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const { sql, redis, waitFor, sleep } = require('./lib/stack');
 const { Client, signup } = require('./lib/client');
 const { makePost, act, cardIds } = require('./lib/posting');
+const { apiUser, call } = require('./lib/api');
 
 const num = (q) => Number(sql(q));
 const postCount = (id, col) => num(`SELECT ${col} FROM posts WHERE id = ${id}`);
@@ -157,6 +158,55 @@ test('the home timeline: own and followed posts, reposts, newest first, paged by
   assert.match(withRepost.body_text, new RegExp(`${star.username}[^<]*reposted|${star.username} さんがリポスト`));
   await act(star.client, `/p/${orig}/unrepost`);
   assert.equal(postCount(orig, 'reposts_count'), 0);
+});
+
+test("the home feed marks the viewer's likes, super likes and reposts, on pages and in the API", async () => {
+  const reader = await apiUser('mk');
+  const star = await signup('ms');
+  const stranger = await signup('mx');
+  await act(reader.client, `/@${star.username}/follow`);
+  const [liked, superliked, reposted, plain] = [await makePost(star.client, 'l'), await makePost(star.client, 's'),
+    await makePost(star.client, 'r'), await makePost(star.client, 'p')];
+  const other = await makePost(stranger.client, 'o');
+  await act(star.client, `/p/${other}/repost`);
+  assert.equal((await act(reader.client, `/p/${liked}/like`)).status, 303);
+  assert.equal((await act(reader.client, `/p/${superliked}/superlike`)).status, 303);
+  assert.equal((await act(reader.client, `/p/${reposted}/repost`)).status, 303);
+  const marks = (html) => {
+    const out = {};
+    for (const card of html.split('<article class="card post">').slice(1)) {
+      const id = Number(card.match(/data-post="(\d+)"/)[1]);
+      const on = (kind) => new RegExp(`class="action ${kind} on"`).test(card);
+      out[id] = [...(out[id] || []), { like: on('like'), superlike: on('superlike'), repost: on('repost') }];
+    }
+    return out;
+  };
+  const page = await waitFor(async () => {
+    const p = await reader.client.get('/');
+    return Object.keys(marks(p.body_text)).length === 5 ? p : null;
+  }, 10000, 100);
+  assert.ok(page, 'the five posts reached the reader');
+  const m = marks(page.body_text);
+  assert.deepEqual(m[liked], [{ like: true, superlike: false, repost: false }]);
+  assert.deepEqual(m[superliked], [{ like: true, superlike: true, repost: false }]);
+  assert.deepEqual(m[reposted], [{ like: false, superlike: false, repost: true }, { like: false, superlike: false, repost: true }],
+    "the post and the reader's own repost of it");
+  assert.deepEqual(m[plain], [{ like: false, superlike: false, repost: false }]);
+  assert.deepEqual(m[other], [{ like: false, superlike: false, repost: false }], 'a repost by someone else is not the reader\'s');
+  assert.match(page.body_text, /class="muted super-left">[^<]*4</, 'one super like used of five');
+
+  const api = await call('GET', '/api/v1/timelines/home', { token: reader.token });
+  assert.equal(api.status, 200);
+  const seen = {};
+  for (const s of api.body) {
+    const shown = s.reblog || s;
+    seen[shown.id] = [...(seen[shown.id] || []), [shown.favourited, shown.reblogged]];
+  }
+  assert.deepEqual(seen[String(liked)], [[true, false]]);
+  assert.deepEqual(seen[String(superliked)], [[true, false]]);
+  assert.deepEqual(seen[String(reposted)], [[false, true], [false, true]]);
+  assert.deepEqual(seen[String(plain)], [[false, false]]);
+  assert.deepEqual(seen[String(other)], [[false, false]]);
 });
 
 test('after FLUSHALL the home timeline is rebuilt with the same posts', async () => {
