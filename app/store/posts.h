@@ -10,6 +10,7 @@
 
 #include "store/db.h"
 #include "store/likes.h"
+#include "store/users.h"
 
 struct arena;
 
@@ -52,6 +53,9 @@ struct post {
 	 * without a viewer and from the other lookups. */
 	enum like_kind viewer_like;
 	bool viewer_reposted;
+	/* The author's whole row, loaded with a viewer's posts_by_ids() for
+	 * the API's Account entities; NULL otherwise. */
+	struct user *author;
 };
 
 /* What a new post is made of; the media fields come from the pipeline. */
@@ -103,8 +107,8 @@ int posts_reposted_among(struct db *db, struct arena *a, unsigned long long uid,
  * The approved posts among ids (at most BATCH_MAX), in the order of ids;
  * ids that are gone or hidden are skipped. Reposts come with their
  * original in *originals (same index; NULL for plain posts). A viewer
- * (0: none) gets each row's viewer_like and viewer_reposted filled in
- * the same statement.
+ * (0: none) gets each row's viewer_like, viewer_reposted and author
+ * filled in the same statement.
  */
 int posts_by_ids(struct db *db, struct arena *a, unsigned long long viewer, const unsigned long long *ids, size_t n,
 		 struct post **out, struct post ***originals, size_t *count);

@@ -352,12 +352,12 @@ static struct json_object *entity_status_base(struct request *r, const struct po
 	return s;
 }
 
-/* A stand-in when an author row vanished between two queries: the
- * post's own copy of the author's names. */
+/* The author of p: loaded with it, or among users; a stand-in when the
+ * row vanished between two queries: the post's own copy of the names. */
 static const struct user *entity_author(struct request *r, const struct user *users, size_t n,
 					const struct post *p)
 {
-	const struct user *u = entity_find_user(users, n, p->user_id);
+	const struct user *u = p->author ? p->author : entity_find_user(users, n, p->user_id);
 	struct user *fallback;
 
 	if (u)
@@ -388,8 +388,9 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 	if (!author_ids || !shown || !likes || !reblogged)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		author_ids[na++] = posts[i].user_id;
-		if (originals && originals[i])
+		if (!posts[i].author)
+			author_ids[na++] = posts[i].user_id;
+		if (originals && originals[i] && !originals[i]->author)
 			author_ids[na++] = originals[i]->user_id;
 		shown[i] = originals && originals[i] ? originals[i]->id : posts[i].id;
 	}

@@ -207,6 +207,15 @@ test("the home feed marks the viewer's likes, super likes and reposts, on pages 
   assert.deepEqual(seen[String(reposted)], [[false, true], [false, true]]);
   assert.deepEqual(seen[String(plain)], [[false, false]]);
   assert.deepEqual(seen[String(other)], [[false, false]]);
+  // The authors' accounts come with the posts: whole, with their counts.
+  const byStar = api.body.find((st) => st.id === String(plain));
+  assert.equal(byStar.account.username, star.username);
+  assert.equal(byStar.account.followers_count, 1);
+  assert.equal(byStar.account.statuses_count, userCount(star.username, 'posts_count'));
+  const boost = api.body.find((st) => st.reblog && st.reblog.id === String(other));
+  assert.equal(boost.account.username, star.username);
+  assert.equal(boost.reblog.account.username, stranger.username);
+  assert.equal(boost.reblog.account.followers_count, 0);
 });
 
 test('after FLUSHALL the home timeline is rebuilt with the same posts', async () => {
