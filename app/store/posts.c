@@ -390,6 +390,22 @@ int posts_reposted_among(struct db *db, struct arena *a, unsigned long long uid,
 	" FROM posts p FORCE INDEX (PRIMARY) JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id "
 #define POSTS_BATCH_WHERE "WHERE p.state = 'approved' AND p.id IN " BATCH_IN
 
+/* The columns a viewer's posts_fetch() adds after POSTS_COLUMNS: the
+ * viewer's like, their repost, and the author's row. */
+static int posts_viewer_from_row(struct arena *a, const struct db_rows *rows, size_t i, struct post *p)
+{
+	const char *kind = db_cell(rows, i, POSTS_NCOLUMNS)->ptr;
+
+	if (kind)
+		p->viewer_like = strcmp(kind, "superlike") == 0 ? LIKE_SUPER : LIKE_NORMAL;
+	p->viewer_reposted = db_cell(rows, i, POSTS_NCOLUMNS + 1)->ptr != NULL;
+	p->author = arena_alloc(a, sizeof(*p->author));
+	if (!p->author)
+		return DB_ERR;
+	users_from_row(rows, i, POSTS_NCOLUMNS + 2, p->author);
+	return DB_OK;
+}
+
 /* Rows of the given ids (approved only), unordered. The ids are primary
  * keys: weighing posts' eight other indexes for each batch took a fifth
  * of the statement's time (docs/performance.md). A viewer's like and
@@ -416,19 +432,9 @@ static int posts_fetch(struct db *db, struct arena *a, unsigned long long viewer
 	if (!*out)
 		return DB_ERR;
 	for (size_t i = 0; i < rows.nrows; i++) {
-		struct post *p = &(*out)[i];
-		const struct db_cell *kind = viewer ? db_cell(&rows, i, POSTS_NCOLUMNS) : NULL;
-
-		posts_from_row(&rows, i, p);
-		if (kind && kind->ptr)
-			p->viewer_like = strcmp(kind->ptr, "superlike") == 0 ? LIKE_SUPER : LIKE_NORMAL;
-		if (!viewer)
-			continue;
-		p->viewer_reposted = db_cell(&rows, i, POSTS_NCOLUMNS + 1)->ptr != NULL;
-		p->author = arena_alloc(a, sizeof(*p->author));
-		if (!p->author)
+		posts_from_row(&rows, i, &(*out)[i]);
+		if (viewer && posts_viewer_from_row(a, &rows, i, &(*out)[i]) != DB_OK)
 			return DB_ERR;
-		users_from_row(&rows, i, POSTS_NCOLUMNS + 2, p->author);
 	}
 	*count = rows.nrows;
 	return DB_OK;
