@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "core/json_write.h"
 #include "core/conf.h"
 #include "i18n/i18n.h"
 #include "media/image.h"
@@ -178,7 +179,7 @@ int gen_request_body(const char *model, const char *size, const char *prompt_tex
 	    json_object_object_add(o, "n", json_object_new_int(n)) == 0 &&
 	    json_object_object_add(o, "size", json_object_new_string(size)) == 0 &&
 	    json_object_object_add(o, "response_format", json_object_new_string("b64_json")) == 0)
-		rc = buf_puts(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		rc = json_write(out, o);
 	json_object_put(o);
 	return rc;
 }

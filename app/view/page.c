@@ -4,6 +4,7 @@
 
 #include "core/arena.h"
 #include "core/conf.h"
+#include "core/json_write.h"
 #include "core/log.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
@@ -78,11 +79,13 @@ int page_render(struct request *r, int status, const char *template, struct json
 
 int page_json(struct request *r, int status, struct json_object *obj)
 {
-	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-							       JSON_C_TO_STRING_NOSLASHESCAPE);
-
 	buf_clear(&r->res.body);
-	buf_puts(&r->res.body, s);
+	if (json_write(&r->res.body, obj) < 0) {
+		/* Out of memory half-way: a short fixed answer, not half a text. */
+		buf_clear(&r->res.body);
+		buf_puts(&r->res.body, "{\"error\":\"Internal server error\"}");
+		status = 500;
+	}
 	json_object_put(obj);
 	r->res.content_type = "application/json; charset=utf-8";
 	r->res.status = status;

@@ -128,5 +128,6 @@ void app_release(struct app *app)
 	storage_free(app->media);
 	gen_engine_free(app->gen);
 	conf_free(app->conf);
+	buf_release(&app->body_kept);
 	memset(app, 0, sizeof(*app));
 }

@@ -5,6 +5,8 @@
  * and catalogs (loaded by the master before forking, shared copy-on-write),
  * and the process's own MariaDB and Redis connections (opened after fork).
  */
+#include "core/buf.h"
+
 struct conf;
 struct db;
 struct i18n_set;
@@ -29,9 +31,10 @@ struct app {
 	char static_url[512]; /* conf's static_url plus /v<version> */
 	struct db *db;
 	struct rds *rds;
+	/* A worker's response body buffer, kept from one request to the
+	 * next (dispatch). */
+	struct buf body_kept;
 };
-
-struct buf;
 
 /* Load configuration-derived assets (templates, catalogs); -1 with a
  * message naming the file on failure. Connections are not opened. */
