@@ -39,6 +39,10 @@ enum tpl_kind {
 struct tpl_key {
 	const char *seg;
 	unsigned nseg;
+	/* The first segment's hash as json-c's object tables compute it,
+	 * worked out once when parsing instead of at each lookup in each
+	 * frame of the context stack. */
+	unsigned long hash;
 };
 
 struct tpl_tmpl;

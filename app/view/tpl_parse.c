@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "core/arena.h"
 #include "core/buf.h"
 
@@ -557,6 +559,19 @@ static int tpl_push_line_text(struct tpl_parser *p, struct tpl_vec *v, const str
 	return 0;
 }
 
+/* Every json-c object table hashes keys with the same function (and,
+ * after fork, the same seed): an empty object's table works it out. */
+static int tpl_key_hash(struct tpl_key *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return -1;
+	k->hash = lh_get_hash(json_object_get_object(o), k->seg);
+	json_object_put(o);
+	return 0;
+}
+
 /* Split a dotted name into NUL-separated segments in the arena. */
 static int tpl_make_key(struct tpl_parser *p, const struct tpl_tok *t, struct tpl_key *k)
 {
@@ -578,7 +593,7 @@ static int tpl_make_key(struct tpl_parser *p, const struct tpl_tok *t, struct tp
 			k->nseg++;
 		}
 	}
-	return 0;
+	return tpl_key_hash(k);
 }
 
 /*

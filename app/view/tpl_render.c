@@ -157,9 +157,15 @@ static bool tpl_lookup(const struct tpl_frame *f, const struct tpl_key *k, struc
 		return f != NULL;
 	}
 	for (; f; f = f->up) {
-		if (json_object_is_type(f->val, json_type_object) &&
-		    json_object_object_get_ex(f->val, seg, &v))
+		struct lh_entry *e;
+
+		if (!json_object_is_type(f->val, json_type_object))
+			continue;
+		e = lh_table_lookup_entry_w_hash(json_object_get_object(f->val), seg, k->hash);
+		if (e) {
+			v = (struct json_object *)lh_entry_v(e);
 			break;
+		}
 	}
 	if (!f)
 		return false;
