@@ -16,7 +16,7 @@
 #include "core/log.h"
 #include "core/banned.h"
 
-#define DB_MAX_PARAMS 96 /* store/viewer.c binds two id batches and six ids */
+#define DB_MAX_PARAMS 96 /* batches of 40 ids with a few leading values */
 #define DB_MAX_COLS 64
 #define DB_STMT_CACHE 256
 
@@ -206,14 +206,23 @@ struct db_params {
 	size_t count;
 };
 
+/* Only the first n of each array are used: clearing and copying the
+ * rest for every statement would cost more than binding them. */
+static void db_params_clear(struct db_params *p, size_t n)
+{
+	memset(p->bind, 0, n * sizeof(*p->bind));
+	memset(p->ints, 0, n * sizeof(*p->ints));
+	memset(p->nulls, 0, n * sizeof(*p->nulls));
+	p->count = n;
+}
+
 static int db_bind_params(struct db_params *p, const char *types, va_list ap)
 {
 	size_t n = strlen(types);
 
 	if (n > DB_MAX_PARAMS)
 		return -1;
-	memset(p, 0, sizeof(*p));
-	p->count = n;
+	db_params_clear(p, n);
 	for (size_t i = 0; i < n; i++) {
 		MYSQL_BIND *b = &p->bind[i];
 
@@ -350,8 +359,7 @@ int db_query_u64s(struct db *db, struct arena *a, struct db_rows *out, size_t ma
 		db_set_error(db, "too many parameters");
 		return DB_ERR;
 	}
-	memset(&params, 0, sizeof(params));
-	params.count = n;
+	db_params_clear(&params, n);
 	for (size_t i = 0; i < n; i++) {
 		params.ints[i] = (long long)vals[i];
 		params.bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
@@ -365,13 +373,17 @@ static int db_run_params(struct db *db, struct arena *a, struct db_rows *out, si
 			 unsigned long long *affected, unsigned long long *insert_id, const char *sql,
 			 struct db_params *pp)
 {
-	struct db_params params = *pp;
+	struct db_params params;
 	MYSQL_STMT *stmt = NULL;
 	MYSQL_RES *meta;
 	unsigned int e = 0;
 	int rc;
 
 	/* The binds point into the copy, not the caller's struct. */
+	params.count = pp->count;
+	memcpy(params.bind, pp->bind, pp->count * sizeof(*pp->bind));
+	memcpy(params.ints, pp->ints, pp->count * sizeof(*pp->ints));
+	memcpy(params.nulls, pp->nulls, pp->count * sizeof(*pp->nulls));
 	for (size_t i = 0; i < params.count; i++) {
 		if (params.bind[i].buffer == &pp->ints[i])
 			params.bind[i].buffer = &params.ints[i];
