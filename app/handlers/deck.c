@@ -19,6 +19,7 @@
 #include "store/posts.h"
 #include "store/trends.h"
 #include "store/users.h"
+#include "store/viewer.h"
 #include "view/models.h"
 #include "view/page.h"
 #include "web/app.h"
@@ -33,23 +34,20 @@
 int deck_next(struct request *r, size_t want, struct feed_page *page)
 {
 	struct deck_candidate *c;
-	unsigned long long *hidden = NULL, ids[DECK_SHOWN];
-	size_t n = 0, nhidden = 0, k = 0;
+	struct viewer_marks marks;
+	unsigned long long ids[DECK_SHOWN];
+	size_t n = 0, k = 0;
 
 	if (deck_candidates(r->app->db, r->arena, r->user->id, feed_ai_filter(r), DECK_WINDOW, &c, &n) != DB_OK ||
-	    blocks_hidden_ids(r->app->db, r->arena, r->user->id, &hidden, &nhidden) != DB_OK ||
+	    viewer_marks_load(r->app->db, r->arena, r->user->id, &marks) != DB_OK ||
 	    deck_social(r->app->db, r->arena, r->user->id, c, n) != DB_OK)
 		return DB_UNAVAILABLE;
 	deck_rank(c, n, (long long)time(NULL));
-	for (size_t i = 0; i < n && k < want && k < DECK_SHOWN; i++) {
-		bool skip = false;
-
-		for (size_t h = 0; h < nhidden && !skip; h++)
-			skip = hidden[h] == c[i].author_id;
-		if (!skip)
+	/* Hidden authors are skipped here, so that they take no card's place. */
+	for (size_t i = 0; i < n && k < want && k < DECK_SHOWN; i++)
+		if (!feed_hidden(marks.hidden, marks.nhidden, c[i].author_id))
 			ids[k++] = c[i].id;
-	}
-	return feed_from_ids(r, ids, k, page);
+	return feed_from_ids_marked(r, ids, k, &marks, page);
 }
 
 static void deck_nav(struct json_object *m)

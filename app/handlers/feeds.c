@@ -27,7 +27,7 @@ int feed_super_remaining(struct request *r)
 	return left;
 }
 
-static bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsigned long long uid)
+bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsigned long long uid)
 {
 	for (size_t i = 0; i < nhidden; i++)
 		if (hidden[i] == uid)
@@ -38,18 +38,23 @@ static bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsign
 int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out)
 {
 	struct viewer_marks marks;
+	int rc = r->user ? viewer_marks_load(r->app->db, r->arena, r->user->id, &marks) : DB_OK;
+
+	return rc == DB_OK ? feed_from_ids_marked(r, ids, n, r->user ? &marks : NULL, out) : rc;
+}
+
+int feed_from_ids_marked(struct request *r, const unsigned long long *ids, size_t n, const struct viewer_marks *marks,
+			 struct feed_page *out)
+{
 	size_t k = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (n > BATCH_MAX)
 		n = BATCH_MAX;
-	rc = posts_by_ids(r->app->db, r->arena, r->user ? r->user->id : 0, ids, n, &out->posts, &out->originals,
+	rc = posts_by_ids(r->app->db, r->arena, marks ? r->user->id : 0, ids, n, &out->posts, &out->originals,
 			  &out->n);
-	if (rc != DB_OK || !r->user)
-		return rc;
-	rc = viewer_marks_load(r->app->db, r->arena, r->user->id, &marks);
-	if (rc != DB_OK)
+	if (rc != DB_OK || !marks)
 		return rc;
 	out->likes = arena_calloc(r->arena, out->n + 1, sizeof(*out->likes));
 	out->reposted = arena_calloc(r->arena, out->n + 1, sizeof(*out->reposted));
@@ -61,8 +66,8 @@ int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, st
 	for (size_t i = 0; i < out->n; i++) {
 		const struct post *o = out->originals[i], *shown = o ? o : &out->posts[i];
 
-		if (feed_hidden(marks.hidden, marks.nhidden, out->posts[i].user_id) ||
-		    (o && feed_hidden(marks.hidden, marks.nhidden, o->user_id)))
+		if (feed_hidden(marks->hidden, marks->nhidden, out->posts[i].user_id) ||
+		    (o && feed_hidden(marks->hidden, marks->nhidden, o->user_id)))
 			continue;
 		out->posts[k] = out->posts[i];
 		out->originals[k] = out->originals[i];
@@ -71,7 +76,7 @@ int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, st
 		k++;
 	}
 	out->n = k;
-	out->super_remaining = FEED_SUPER_LIMIT - marks.supers_today > 0 ? FEED_SUPER_LIMIT - marks.supers_today : 0;
+	out->super_remaining = FEED_SUPER_LIMIT - marks->supers_today > 0 ? FEED_SUPER_LIMIT - marks->supers_today : 0;
 	return DB_OK;
 }
 

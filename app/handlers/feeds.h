@@ -13,6 +13,7 @@
 
 struct post;
 struct request;
+struct viewer_marks;
 
 struct feed_page {
 	struct post *posts;      /* what the feed lists: a post or a repost */
@@ -43,6 +44,11 @@ void feed_ai_model(struct request *r, struct json_object *m, const char *base, i
 int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out);
 /* Load the given ids as a page (hidden authors dropped). */
 int feed_from_ids(struct request *r, const unsigned long long *ids, size_t n, struct feed_page *out);
+/* The same with the viewer's marks already loaded (NULL: a visitor). */
+int feed_from_ids_marked(struct request *r, const unsigned long long *ids, size_t n, const struct viewer_marks *marks,
+			 struct feed_page *out);
+/* Whether uid is among the hidden accounts of a viewer's marks. */
+bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsigned long long uid);
 /* Cards for a page: each post's model plus who reposted it and the
  * viewer's like, super like and repost state. */
 struct json_object *feed_cards(struct request *r, const struct feed_page *page);

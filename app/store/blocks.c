@@ -100,19 +100,6 @@ int blocks_state(struct db *db, unsigned long long viewer, unsigned long long ta
 	return rc;
 }
 
-int blocks_hidden_ids(struct db *db, struct arena *a, unsigned long long viewer, unsigned long long **ids,
-		      size_t *n)
-{
-	struct db_rows rows;
-	int rc = db_query(db, a, &rows, BLOCKS_HIDDEN_MAX,
-			  "SELECT blocked_id FROM blocks WHERE blocker_id = ? "
-			  "UNION SELECT blocker_id FROM blocks WHERE blocked_id = ? "
-			  "UNION SELECT muted_id FROM mutes WHERE muter_id = ? LIMIT 10000",
-			  "uuu", viewer, viewer, viewer);
-
-	return rc == DB_OK ? db_rows_u64s(a, &rows, 0, ids, n) : rc;
-}
-
 int blocks_list(struct db *db, struct arena *a, unsigned long long viewer, bool muted, size_t limit,
 		struct block_entry **out, size_t *n)
 {

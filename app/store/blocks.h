@@ -21,9 +21,6 @@ int blocks_between(struct db *db, unsigned long long a, unsigned long long b, bo
 /* Whether viewer blocks or mutes target. */
 int blocks_state(struct db *db, unsigned long long viewer, unsigned long long target, bool *blocking,
 		 bool *muting);
-/* Accounts whose posts viewer must not see: blocked either way, or muted. */
-int blocks_hidden_ids(struct db *db, struct arena *a, unsigned long long viewer, unsigned long long **ids,
-		      size_t *n);
 
 struct block_entry {
 	unsigned long long user_id;
@@ -34,6 +31,8 @@ struct block_entry {
 int blocks_list(struct db *db, struct arena *a, unsigned long long viewer, bool muted, size_t limit,
 		struct block_entry **out, size_t *n);
 
+/* The most accounts of each kind (blocking, blocked, muted) a viewer's
+ * hidden set holds (store/viewer.c). */
 #define BLOCKS_HIDDEN_MAX 10000
 
 #endif

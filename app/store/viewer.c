@@ -8,7 +8,7 @@
 #include "core/banned.h"
 
 /* Each row is (what, id): h an author to hide, s the super likes of the
- * day. The three hidden sets keep blocks_hidden_ids()' bound each. */
+ * day. Each of the three hidden sets is bounded by BLOCKS_HIDDEN_MAX. */
 #define VIEWER_MARKS_SQL                                                                                  \
 	"(SELECT 'h', blocked_id FROM blocks WHERE blocker_id = ? LIMIT " VIEWER_HIDDEN_MAX ") "         \
 	"UNION ALL (SELECT 'h', blocker_id FROM blocks WHERE blocked_id = ? LIMIT " VIEWER_HIDDEN_MAX ") " \

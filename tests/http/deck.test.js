@@ -47,6 +47,34 @@ test('the deck never shows own, pending, removed or already swiped posts', async
   assert.equal((await swipe(viewer.client, fresh, 'dislike')).status, 422);
 });
 
+test("the deck puts first what the accounts a viewer follows liked", async () => {
+  const author = await signup('ds');
+  const viewer = await signup('dw');
+  const other = await signup('dy');
+  const followed = [];
+  const strangers = [];
+  for (let i = 0; i < 3; i++) followed.push(await signup('df'));
+  for (let i = 0; i < 3; i++) strangers.push(await signup('dz'));
+  for (const f of followed) await act(viewer.client, `/@${f.username}/follow`);
+  const byFriends = await makePost(author.client, 'liked by friends', noisePng(31, 40));
+  const byStrangers = await makePost(author.client, 'liked by strangers', noisePng(32, 40));
+  for (const f of followed) assert.equal((await act(f.client, `/p/${byFriends}/like`)).status, 303);
+  for (const s of strangers) assert.equal((await act(s.client, `/p/${byStrangers}/like`)).status, 303);
+  // Same likes and nearly the same age: only the social signal tells them apart.
+  assert.equal(deckIds((await viewer.client.get('/deck')).body_text)[0], byFriends);
+  assert.notEqual(deckIds((await other.client.get('/deck')).body_text)[0], byFriends,
+    'for someone who follows none of them it is one post among others');
+  // Muted or blocking authors leave the deck, however well their posts rank.
+  assert.equal((await act(viewer.client, `/@${author.username}/mute`)).status, 303);
+  let ids = deckIds((await viewer.client.get('/deck')).body_text);
+  assert.ok(!ids.includes(byFriends) && !ids.includes(byStrangers), 'a muted author is not on the deck');
+  assert.equal((await act(viewer.client, `/@${author.username}/unmute`)).status, 303);
+  assert.equal(deckIds((await viewer.client.get('/deck')).body_text)[0], byFriends, 'and is back once unmuted');
+  assert.equal((await act(author.client, `/@${viewer.username}/block`)).status, 303);
+  ids = deckIds((await viewer.client.get('/deck')).body_text);
+  assert.ok(!ids.includes(byFriends) && !ids.includes(byStrangers), 'nor is an author who blocked the viewer');
+});
+
 test('a swipe is recorded once; a deck like is a real like in the collection and notifies', async () => {
   const viewer = await signup('lv');
   const author = await signup('la');
