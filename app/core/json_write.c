@@ -10,6 +10,24 @@
 
 #define JSON_WRITE_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
+/* Room for n more bytes and the NUL after them; then json_put() and
+ * json_putc() write without checking again. */
+static int json_room(struct buf *b, size_t n)
+{
+	return b->len + n < b->cap ? 0 : buf_grow(b, n);
+}
+
+static void json_put(struct buf *b, const char *p, size_t n)
+{
+	memcpy(b->ptr + b->len, p, n);
+	b->len += n;
+}
+
+static void json_putc(struct buf *b, char c)
+{
+	b->ptr[b->len++] = c;
+}
+
 /* A string with json-c's escapes: the two that must be, the five short
  * control ones, and \u00xx for the other control characters. */
 static int json_write_str(struct buf *b, const char *s, size_t n)
@@ -17,8 +35,9 @@ static int json_write_str(struct buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	size_t start = 0;
 
-	if (buf_putc(b, '"') < 0)
+	if (json_room(b, n + 2) < 0)
 		return -1;
+	json_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
@@ -40,13 +59,27 @@ static int json_write_str(struct buf *b, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			elen = 6;
 		}
-		if (buf_append(b, s + start, i - start) < 0 || buf_append(b, esc, elen) < 0)
+		/* The rest of the string still needs its room after this. */
+		if (json_room(b, (i - start) + elen + (n - i) + 1) < 0)
 			return -1;
+		json_put(b, s + start, i - start);
+		json_put(b, esc, elen);
 		start = i + 1;
 	}
-	if (buf_append(b, s + start, n - start) < 0)
+	json_put(b, s + start, n - start);
+	json_putc(b, '"');
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+/* One character of punctuation, the text kept NUL-terminated. */
+static int json_punct(struct buf *b, char c)
+{
+	if (json_room(b, 1) < 0)
 		return -1;
-	return buf_putc(b, '"');
+	json_putc(b, c);
+	b->ptr[b->len] = '\0';
+	return 0;
 }
 
 static int json_write_int(struct buf *b, struct json_object *o)
@@ -81,25 +114,25 @@ int json_write(struct buf *b, struct json_object *o)
 	case json_type_array: {
 		size_t n = json_object_array_length(o);
 
-		if (buf_putc(b, '[') < 0)
+		if (json_punct(b, '[') < 0)
 			return -1;
 		for (size_t i = 0; i < n; i++)
-			if ((i && buf_putc(b, ',') < 0) || json_write(b, json_object_array_get_idx(o, i)) < 0)
+			if ((i && json_punct(b, ',') < 0) || json_write(b, json_object_array_get_idx(o, i)) < 0)
 				return -1;
-		return buf_putc(b, ']');
+		return json_punct(b, ']');
 	}
 	case json_type_object: {
 		bool first = true;
 
-		if (buf_putc(b, '{') < 0)
+		if (json_punct(b, '{') < 0)
 			return -1;
 		json_object_object_foreach(o, key, val) {
-			if ((!first && buf_putc(b, ',') < 0) || json_write_str(b, key, strlen(key)) < 0 ||
-			    buf_putc(b, ':') < 0 || json_write(b, val) < 0)
+			if ((!first && json_punct(b, ',') < 0) || json_write_str(b, key, strlen(key)) < 0 ||
+			    json_punct(b, ':') < 0 || json_write(b, val) < 0)
 				return -1;
 			first = false;
 		}
-		return buf_putc(b, '}');
+		return json_punct(b, '}');
 	}
 	}
 	return -1;

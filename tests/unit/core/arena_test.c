@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -41,6 +42,24 @@ int main(void)
 	arena_reset(a);
 	is_int(cleanup_calls, 2, "cleanups run once");
 	is_str(arena_strndup(a, "abcdef", 3), "abc", "arena_strndup copies n bytes");
+	arena_free(a);
+
+	/* Blocks kept by a reset serve the next round, each one whole. */
+	a = arena_new(1024);
+	for (int round = 0; round < 3; round++) {
+		char *parts[20];
+		bool intact = true;
+
+		for (int i = 0; i < 20; i++) {
+			parts[i] = arena_alloc(a, 1000);
+			memset(parts[i], 'a' + i, 1000);
+		}
+		for (int i = 0; i < 20; i++)
+			for (int k = 0; k < 1000; k++)
+				intact = intact && parts[i][k] == 'a' + i;
+		ok(intact, "round %d: twenty blocks, none overlapping another", round);
+		arena_reset(a);
+	}
 	arena_free(a);
 	return done_testing();
 }
