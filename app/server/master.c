@@ -225,13 +225,13 @@ static void pool_reap(struct pool *p)
 			int64_t now = pool_now_ms();
 			bool crashed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
 
-			struct pool_respawn *rs = &p->respawn[w->cls];
-
 			if (w->pid != pid)
 				continue;
 			w->pid = 0;
 			memset(&p->slots[i], 0, sizeof(p->slots[i]));
 			if (crashed && !w->stop_sent_ms) {
+				struct pool_respawn *rs = &p->respawn[w->cls];
+
 				if (now - w->started_ms < POOL_STABLE_MS)
 					rs->crash_streak++;
 				else

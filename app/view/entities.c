@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/json.h"
 #include "http/request.h"
 #include "http/url.h"
 #include "store/batch.h"
@@ -28,33 +29,25 @@ const char *entity_id(struct request *r, unsigned long long id)
 	return arena_printf(r->arena, "%llu", id);
 }
 
-/* Each key of an entity is a literal, added once to a new object: json-c
- * needs neither look for it first nor copy it (the profile of an API
- * timeline had a tenth of its time in adding members). */
-static void entity_put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
 static void entity_str(struct json_object *o, const char *key, const char *v)
 {
-	entity_put(o, key, json_object_new_string(v ? v : ""));
+	json_add_new(o, key, json_object_new_string(v ? v : ""));
 }
 
 /* A string, or null when v is NULL or empty. */
 static void entity_str_or_null(struct json_object *o, const char *key, const char *v)
 {
-	entity_put(o, key, v && v[0] ? json_object_new_string(v) : NULL);
+	json_add_new(o, key, v && v[0] ? json_object_new_string(v) : NULL);
 }
 
 static void entity_bool(struct json_object *o, const char *key, bool v)
 {
-	entity_put(o, key, json_object_new_boolean(v));
+	json_add_new(o, key, json_object_new_boolean(v));
 }
 
 static void entity_int(struct json_object *o, const char *key, long long v)
 {
-	entity_put(o, key, json_object_new_int64(v));
+	json_add_new(o, key, json_object_new_int64(v));
 }
 
 /* Absolute URL of path under base_url. */
@@ -121,23 +114,23 @@ struct json_object *entity_account(struct request *r, const struct user *u)
 	entity_str(a, "header", header);
 	entity_str(a, "header_static", header);
 	entity_bool(a, "locked", false);
-	entity_put(a, "fields", json_object_new_array());
-	entity_put(a, "emojis", json_object_new_array());
+	json_add_new(a, "fields", json_object_new_array());
+	json_add_new(a, "emojis", json_object_new_array());
 	entity_bool(a, "bot", false);
 	entity_bool(a, "group", false);
 	entity_bool(a, "discoverable", true);
 	entity_bool(a, "indexable", true);
 	entity_bool(a, "noindex", false);
-	entity_put(a, "moved", NULL);
+	json_add_new(a, "moved", NULL);
 	entity_bool(a, "suspended", false);
 	entity_bool(a, "limited", false);
 	entity_str(a, "created_at", u->created_at);
-	entity_put(a, "last_status_at", NULL);
+	json_add_new(a, "last_status_at", NULL);
 	entity_int(a, "statuses_count", (long long)u->posts_count);
 	entity_int(a, "followers_count", (long long)u->followers_count);
 	entity_int(a, "following_count", (long long)u->following_count);
 	entity_bool(a, "hide_collections", false);
-	entity_put(a, "roles", json_object_new_array());
+	json_add_new(a, "roles", json_object_new_array());
 	return a;
 }
 
@@ -146,7 +139,7 @@ struct json_object *entity_credential_account(struct request *r, const struct us
 	struct json_object *a = entity_account(r, u), *src = json_object_new_object();
 
 	entity_str(src, "note", u->bio);
-	entity_put(src, "fields", json_object_new_array());
+	json_add_new(src, "fields", json_object_new_array());
 	entity_str(src, "privacy", "public");
 	entity_bool(src, "sensitive", false);
 	entity_str(src, "language", u->language ? u->language : "");
@@ -155,8 +148,8 @@ struct json_object *entity_credential_account(struct request *r, const struct us
 	entity_bool(src, "discoverable", true);
 	entity_bool(src, "indexable", true);
 	entity_str(src, "quote_policy", "nobody");
-	entity_put(src, "attribution_domains", json_object_new_array());
-	entity_put(a, "source", src);
+	json_add_new(src, "attribution_domains", json_object_new_array());
+	json_add_new(a, "source", src);
 	return a;
 }
 
@@ -233,7 +226,7 @@ static struct json_object *entity_size(int w, int h)
 	entity_int(o, "height", h);
 	snprintf(size, sizeof(size), "%dx%d", w, h);
 	entity_str(o, "size", size);
-	entity_put(o, "aspect", json_object_new_double(h > 0 ? (double)w / (double)h : 1.0));
+	json_add_new(o, "aspect", json_object_new_double(h > 0 ? (double)w / (double)h : 1.0));
 	return o;
 }
 
@@ -247,12 +240,12 @@ struct json_object *entity_media(struct request *r, const struct post_media *m)
 	entity_str(o, "type", "image");
 	entity_str(o, "url", entity_media_url(r, m->sha256, "orig"));
 	entity_str(o, "preview_url", entity_media_url(r, m->sha256, "thumb"));
-	entity_put(o, "remote_url", NULL);
-	entity_put(o, "preview_remote_url", NULL);
-	entity_put(o, "text_url", NULL);
-	entity_put(meta, "original", entity_size(m->width, m->height));
-	entity_put(meta, "small", entity_size(m->thumb_width, m->thumb_height));
-	entity_put(o, "meta", meta);
+	json_add_new(o, "remote_url", NULL);
+	json_add_new(o, "preview_remote_url", NULL);
+	json_add_new(o, "text_url", NULL);
+	json_add_new(meta, "original", entity_size(m->width, m->height));
+	json_add_new(meta, "small", entity_size(m->thumb_width, m->thumb_height));
+	json_add_new(o, "meta", meta);
 	entity_str_or_null(o, "description", m->description);
 	entity_str_or_null(o, "blurhash", m->blurhash);
 	return o;
@@ -291,9 +284,9 @@ static struct json_object *entity_provenance(const struct post *p)
 
 	entity_str(o, "source", src);
 	entity_bool(o, "ai_generated", strcmp(src, "unmarked") != 0);
-	entity_put(o, "engine", p->ai_engine ? json_object_new_string(p->ai_engine) : NULL);
-	entity_put(o, "model", p->ai_model ? json_object_new_string(p->ai_model) : NULL);
-	entity_put(o, "prompt", p->ai_prompt ? json_object_new_string(p->ai_prompt) : NULL);
+	json_add_new(o, "engine", p->ai_engine ? json_object_new_string(p->ai_engine) : NULL);
+	json_add_new(o, "model", p->ai_model ? json_object_new_string(p->ai_model) : NULL);
+	json_add_new(o, "prompt", p->ai_prompt ? json_object_new_string(p->ai_prompt) : NULL);
 	return o;
 }
 
@@ -311,8 +304,8 @@ static struct json_object *entity_status_base(struct request *r, const struct po
 	entity_str(s, "uri", url);
 	entity_str(s, "url", url);
 	entity_str(s, "created_at", p->created_at);
-	entity_put(s, "edited_at", NULL);
-	entity_put(s, "account", entity_account(r, author));
+	json_add_new(s, "edited_at", NULL);
+	json_add_new(s, "account", entity_account(r, author));
 	if (!inner) {
 		entity_str(s, "content", entity_html(r, p->caption));
 		richtext_hashtags(p->caption, strlen(p->caption), ENTITY_MAX_TAGS, entity_collect_tag, &tags);
@@ -323,37 +316,37 @@ static struct json_object *entity_status_base(struct request *r, const struct po
 	entity_str(s, "visibility", "public");
 	entity_bool(s, "sensitive", !inner && p->sensitive);
 	entity_str(s, "spoiler_text", "");
-	entity_put(s, "media_attachments", media);
-	entity_put(s, "application", NULL);
-	entity_put(s, "mentions", json_object_new_array());
-	entity_put(s, "tags", tags.arr);
-	entity_put(s, "emojis", json_object_new_array());
+	json_add_new(s, "media_attachments", media);
+	json_add_new(s, "application", NULL);
+	json_add_new(s, "mentions", json_object_new_array());
+	json_add_new(s, "tags", tags.arr);
+	json_add_new(s, "emojis", json_object_new_array());
 	entity_int(s, "reblogs_count", inner ? 0 : (long long)p->reposts_count);
 	entity_int(s, "favourites_count", inner ? 0 : (long long)p->likes_count);
 	entity_int(s, "replies_count", 0);
 	entity_int(s, "quotes_count", 0);
-	entity_put(s, "in_reply_to_id", NULL);
-	entity_put(s, "in_reply_to_account_id", NULL);
-	entity_put(s, "reblog", inner);
-	entity_put(s, "poll", NULL);
-	entity_put(s, "card", NULL);
-	entity_put(s, "language", NULL);
-	entity_put(s, "text", NULL);
-	entity_put(s, "quote", NULL);
+	json_add_new(s, "in_reply_to_id", NULL);
+	json_add_new(s, "in_reply_to_account_id", NULL);
+	json_add_new(s, "reblog", inner);
+	json_add_new(s, "poll", NULL);
+	json_add_new(s, "card", NULL);
+	json_add_new(s, "language", NULL);
+	json_add_new(s, "text", NULL);
+	json_add_new(s, "quote", NULL);
 	if (v->signed_in) {
 		entity_bool(s, "favourited", !inner && v->like != LIKE_NONE);
 		entity_bool(s, "reblogged", !inner && v->reblogged);
 		entity_bool(s, "muted", false);
 		entity_bool(s, "bookmarked", false);
 		entity_bool(s, "pinned", false);
-		entity_put(s, "filtered", json_object_new_array());
+		json_add_new(s, "filtered", json_object_new_array());
 	}
 	if (!inner) {
 		entity_bool(beau, "super_liked", v->like == LIKE_SUPER);
 		entity_int(beau, "superlikes_count", (long long)p->superlikes_count);
 		entity_str(beau, "state", p->state);
-		entity_put(beau, "provenance", entity_provenance(p));
-		entity_put(s, "beaubelle", beau);
+		json_add_new(beau, "provenance", entity_provenance(p));
+		json_add_new(s, "beaubelle", beau);
 	} else {
 		json_object_put(beau);
 	}
@@ -472,13 +465,13 @@ struct json_object *entity_relationship(struct request *r, unsigned long long ta
 	entity_bool(o, "following", following);
 	entity_bool(o, "showing_reblogs", following);
 	entity_bool(o, "notifying", false);
-	entity_put(o, "languages", NULL);
+	json_add_new(o, "languages", NULL);
 	entity_bool(o, "followed_by", followed_by);
 	entity_bool(o, "blocking", blocking);
 	entity_bool(o, "blocked_by", blocked_by);
 	entity_bool(o, "muting", muting);
 	entity_bool(o, "muting_notifications", muting);
-	entity_put(o, "muting_expires_at", NULL);
+	json_add_new(o, "muting_expires_at", NULL);
 	entity_bool(o, "requested", false);
 	entity_bool(o, "requested_by", false);
 	entity_bool(o, "domain_blocking", false);
@@ -549,13 +542,13 @@ struct json_object *entity_notifications(struct request *r, const struct notif *
 		entity_str(o, "type", type);
 		entity_str(o, "group_key", arena_printf(r->arena, "ungrouped-%llu", no->id));
 		entity_str(o, "created_at", no->created_at);
-		entity_put(o, "account", entity_account(r, actor));
+		json_add_new(o, "account", entity_account(r, actor));
 		if (status)
-			entity_put(o, "status", json_object_get(status));
+			json_add_new(o, "status", json_object_get(status));
 		beau = json_object_new_object();
 		entity_str(beau, "type", notif_kind_name(no->kind));
 		entity_bool(beau, "unread", no->unread);
-		entity_put(o, "beaubelle", beau);
+		json_add_new(o, "beaubelle", beau);
 		json_object_array_add(arr, o);
 	}
 	if (statuses)

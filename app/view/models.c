@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/conf.h"
+#include "core/json.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
 #include "media/storage.h"
@@ -50,21 +51,14 @@ const char *model_media_url(struct request *r, const char *hash, const char *var
 	return url;
 }
 
-/* Each key of a model is a literal, added once to a new object: json-c
- * needs neither look for it first nor copy it. */
-static void model_put(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add_ex(o, key, v, JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
 static void model_str(struct json_object *o, const char *key, const char *value)
 {
-	model_put(o, key, json_object_new_string(value ? value : ""));
+	json_add_new(o, key, json_object_new_string(value ? value : ""));
 }
 
 static void model_int(struct json_object *o, const char *key, long long v)
 {
-	model_put(o, key, json_object_new_int64(v));
+	json_add_new(o, key, json_object_new_int64(v));
 }
 
 /* A count as the language writes it ("12.3K", "1.2万"). */
@@ -140,8 +134,8 @@ static struct json_object *model_provenance(const struct post *p)
 	const char *src = p->provenance ? p->provenance : "unmarked";
 
 	model_str(o, "source", src);
-	model_put(o, "ai", json_object_new_boolean(strcmp(src, "unmarked") != 0));
-	model_put(o, "generated", json_object_new_boolean(strcmp(src, "generated") == 0));
+	json_add_new(o, "ai", json_object_new_boolean(strcmp(src, "unmarked") != 0));
+	json_add_new(o, "generated", json_object_new_boolean(strcmp(src, "generated") == 0));
 	if (p->ai_model && p->ai_model[0])
 		model_str(o, "model", p->ai_model);
 	if (p->ai_engine && p->ai_engine[0])
@@ -164,10 +158,10 @@ struct json_object *model_post(struct request *r, const struct post *p)
 	richtext_html(&html, p->caption, strlen(p->caption));
 	model_str(o, "caption_html", html.ptr ? html.ptr : "");
 	buf_release(&html);
-	model_put(o, "sensitive", json_object_new_boolean(p->sensitive));
+	json_add_new(o, "sensitive", json_object_new_boolean(p->sensitive));
 	model_str(o, "state", p->state);
-	model_put(o, "pending", json_object_new_boolean(strcmp(p->state, "approved") != 0));
-	model_put(o, "rejected", json_object_new_boolean(strcmp(p->state, "rejected") == 0));
+	json_add_new(o, "pending", json_object_new_boolean(strcmp(p->state, "approved") != 0));
+	json_add_new(o, "rejected", json_object_new_boolean(strcmp(p->state, "rejected") == 0));
 	if (p->state_reason)
 		model_str(o, "state_reason", page_t(r, p->state_reason));
 	model_int(o, "likes_count", (long long)p->likes_count);
@@ -181,10 +175,10 @@ struct json_object *model_post(struct request *r, const struct post *p)
 	model_str(author, "display_name", p->display_name && p->display_name[0] ? p->display_name : p->username);
 	if (p->avatar_hash)
 		model_str(author, "avatar_url", model_media_url(r, p->avatar_hash, "thumb"));
-	model_put(o, "author", author);
-	model_put(o, "image", model_image(r, p));
-	model_put(o, "provenance", model_provenance(p));
-	model_put(o, "mine", json_object_new_boolean(mine));
-	model_put(o, "can_delete", json_object_new_boolean(mine || user_is_moderator(r->user)));
+	json_add_new(o, "author", author);
+	json_add_new(o, "image", model_image(r, p));
+	json_add_new(o, "provenance", model_provenance(p));
+	json_add_new(o, "mine", json_object_new_boolean(mine));
+	json_add_new(o, "can_delete", json_object_new_boolean(mine || user_is_moderator(r->user)));
 	return o;
 }
