@@ -11,6 +11,7 @@
 #include "core/conf.h"
 #include "handlers/uploads.h"
 #include "http/request.h"
+#include "jobs/queue.h"
 #include "store/batch.h"
 #include "store/blocks.h"
 #include "store/follows.h"
@@ -301,7 +302,7 @@ int api_accounts_follow(struct request *r)
 		 * with the new account's posts, and the followee hears of it. */
 		tl_drop(r->app->rds, r->user->id);
 		auth_event(r, "follow", r->user->id, u.username);
-		api_enqueue(r, "notify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
+		jobs_queue(r->app, "notify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
 	}
 	return api_accounts_relationship(r, u.id);
 }
@@ -318,7 +319,7 @@ int api_accounts_unfollow(struct request *r)
 		return 503;
 	if (deleted) {
 		tl_drop(r->app->rds, r->user->id);
-		api_enqueue(r, "unnotify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
 	}
 	return api_accounts_relationship(r, u.id);
 }

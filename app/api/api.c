@@ -8,7 +8,6 @@
 #include "core/conf.h"
 #include "core/log.h"
 #include "http/request.h"
-#include "store/jobs_store.h"
 #include "store/oauth.h"
 #include "view/page.h"
 #include "web/app.h"
@@ -181,10 +180,4 @@ const char *api_absolute(struct request *r, const char *url)
 	if (url && url[0] == '/' && url[1] != '/')
 		return arena_printf(r->arena, "%s%s", r->app->conf->base_url, url);
 	return url;
-}
-
-void api_enqueue(struct request *r, const char *kind, const char *args)
-{
-	if (jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, kind, args) < 0)
-		log_warn("event=enqueue_failed kind=%s args=%s", kind, args);
 }

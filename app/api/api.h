@@ -61,10 +61,6 @@ unsigned long long api_id(struct str s);
 /* The :id path parameter as a number (0 when not a number). */
 unsigned long long api_param_id(const struct request *r);
 
-/* Queue a background job (fan-out, notification...) as the site's
- * handlers do; a failure is logged (a later sweep redoes it). */
-void api_enqueue(struct request *r, const char *kind, const char *args);
-
 /* The absolute form of a URL that may be a path ("/media/x" -> base_url + it). */
 const char *api_absolute(struct request *r, const char *url);
 

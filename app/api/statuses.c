@@ -10,6 +10,7 @@
 #include "handlers/feeds.h"
 #include "handlers/uploads.h"
 #include "http/request.h"
+#include "jobs/queue.h"
 #include "store/blocks.h"
 #include "store/likes.h"
 #include "store/oauth.h"
@@ -249,7 +250,7 @@ int api_statuses_create(struct request *r)
 	if (!existed) {
 		/* The jobs the compose form queues, in the same cases. */
 		auth_event(r, "post_created", r->user->id, "api");
-		api_enqueue(r, np.approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
+		jobs_queue(r->app, np.approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
 	}
 	return api_statuses_answer(r, id);
 }
@@ -278,8 +279,8 @@ int api_statuses_delete(struct request *r)
 			json_object_put(s);
 			return 503;
 		}
-		api_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, r->user->id));
-		api_enqueue(r, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.repost_of_id));
+		jobs_queue(r->app, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, r->user->id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.repost_of_id));
 		return api_json(r, 200, s);
 	}
 	/* The answer carries the text, for delete-and-redraft. */
@@ -293,7 +294,7 @@ int api_statuses_delete(struct request *r)
 		return rc == POSTS_NOT_FOUND ? api_statuses_not_found(r) : 503;
 	}
 	uploads_forget(r, hash);
-	api_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, p.user_id));
+	jobs_queue(r->app, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, p.user_id));
 	auth_event(r, "post_deleted", r->user->id, arena_printf(r->arena, "post %llu", p.id));
 	return api_json(r, 200, s);
 }
@@ -314,8 +315,8 @@ static int api_statuses_like(struct request *r, enum like_kind kind)
 		return 503;
 	if (changed) {
 		auth_event(r, kind == LIKE_SUPER ? "superlike" : "like", r->user->id, arena_printf(r->arena, "post %llu", target.id));
-		api_enqueue(r, "notify", arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
-						     r->user->id, target.id));
+		jobs_queue(r->app, "notify", arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
+							  r->user->id, target.id));
 	}
 	return api_statuses_answer(r, target.id);
 }
@@ -341,10 +342,10 @@ int api_statuses_unfavourite(struct request *r)
 	if (likes_unset(r->app->db, r->user->id, target.id, &was) != DB_OK)
 		return 503;
 	if (was != LIKE_NONE)
-		api_enqueue(r, "unnotify", arena_printf(r->arena, "%s:%llu:%llu", was == LIKE_SUPER ? "superlike" : "like",
-						       r->user->id, target.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "%s:%llu:%llu", was == LIKE_SUPER ? "superlike" : "like",
+							    r->user->id, target.id));
 	if (was == LIKE_SUPER)
-		api_enqueue(r, "unnotify", arena_printf(r->arena, "like:%llu:%llu", r->user->id, target.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "like:%llu:%llu", r->user->id, target.id));
 	return api_statuses_answer(r, target.id);
 }
 
@@ -364,7 +365,7 @@ int api_statuses_reblog(struct request *r)
 	if (rc != DB_OK)
 		return 503;
 	if (created)
-		api_enqueue(r, "deliver", arena_printf(r->arena, "%llu", id));
+		jobs_queue(r->app, "deliver", arena_printf(r->arena, "%llu", id));
 	/* The answer is the reblog itself, holding the original (recounted). */
 	if (posts_find(r->app->db, r->arena, id, &wrapper) != DB_OK ||
 	    posts_find(r->app->db, r->arena, target.id, &target) != DB_OK || !(s = entity_status(r, &wrapper, &target)))
@@ -383,8 +384,8 @@ int api_statuses_unreblog(struct request *r)
 	if (posts_unrepost(r->app->db, r->user->id, target.id, &id) != DB_OK)
 		return 503;
 	if (id) {
-		api_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", id, r->user->id));
-		api_enqueue(r, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, target.id));
+		jobs_queue(r->app, "unfanout", arena_printf(r->arena, "%llu:%llu", id, r->user->id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, target.id));
 	}
 	return api_statuses_answer(r, target.id);
 }

@@ -12,9 +12,9 @@
 #include "handlers/paging.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "jobs/queue.h"
 #include "store/blocks.h"
 #include "store/deck.h"
-#include "store/jobs_store.h"
 #include "store/likes.h"
 #include "store/posts.h"
 #include "store/trends.h"
@@ -134,11 +134,10 @@ int deck_swipe_apply(struct request *r, unsigned long long id, enum deck_action 
 		}
 		if (rc != DB_OK)
 			return 503;
-		if (changed &&
-		    jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, "notify",
-				       arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
-						    r->user->id, id)) < 0)
-			log_warn("event=enqueue_failed kind=notify post_id=%llu", id);
+		if (changed)
+			jobs_queue(r->app, "notify",
+				   arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
+						r->user->id, id));
 	}
 	return deck_swipe(r->app->db, r->user->id, id, action, created) == DB_OK ? 0 : 503;
 }

@@ -7,7 +7,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
-#include "store/jobs_store.h"
+#include "jobs/queue.h"
 #include "store/posts.h"
 #include "store/users.h"
 #include "view/models.h"
@@ -27,12 +27,6 @@ static int moderation_require(struct request *r)
 	if (rc)
 		return rc;
 	return user_is_moderator(r->user) ? 0 : 404;
-}
-
-static void moderation_enqueue(struct request *r, const char *kind, const char *args)
-{
-	if (jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, kind, args) < 0)
-		log_warn("event=enqueue_failed kind=%s args=%s", kind, args);
 }
 
 static int moderation_back(struct request *r, const char *path)
@@ -95,7 +89,7 @@ static int moderation_decide(struct request *r, const char *state, const char *r
 		return 503;
 	if (changed) {
 		posts_reports_resolve(r->app->db, id);
-		moderation_enqueue(r, "moderated", arena_printf(r->arena, "%llu:%s", id, state));
+		jobs_queue(r->app, "moderated", arena_printf(r->arena, "%llu:%s", id, state));
 		auth_event(r, strcmp(state, "approved") == 0 ? "moderation_approved" : "moderation_rejected",
 			   r->user->id, arena_printf(r->arena, "post %llu", id));
 	}

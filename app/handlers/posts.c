@@ -11,13 +11,13 @@
 #include "handlers/uploads.h"
 #include "http/request.h"
 #include "i18n/i18n.h"
+#include "jobs/queue.h"
 #include "media/storage.h"
 #include "handlers/feeds.h"
 #include "store/attachments.h"
 #include "store/blocks.h"
 #include "store/generations.h"
 #include "store/likes.h"
-#include "store/jobs_store.h"
 #include "store/posts.h"
 #include "store/users.h"
 #include "view/models.h"
@@ -29,13 +29,6 @@
 
 #define POSTS_MAX_TAGS 30
 #define POSTS_LIKERS_SHOWN 8
-
-/* Queue a job; a lost enqueue is logged (a later sweep redoes it). */
-static void posts_enqueue(struct request *r, const char *kind, const char *args)
-{
-	if (jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, kind, args) < 0)
-		log_warn("event=enqueue_failed kind=%s args=%s", kind, args);
-}
 
 static int posts_redirect(struct request *r, const char *path)
 {
@@ -137,7 +130,7 @@ static void posts_new_init(struct request *r, struct post_new *p, struct posts_t
 static void posts_created(struct request *r, const struct post_new *p, unsigned long long id)
 {
 	auth_event(r, "post_created", r->user->id, NULL);
-	posts_enqueue(r, p->approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
+	jobs_queue(r->app, p->approved ? "deliver" : "moderate", arena_printf(r->arena, "%llu", id));
 }
 
 /*
@@ -406,7 +399,7 @@ int posts_delete_form(struct request *r)
 		rc = posts_remove(r->app->db, p.id, N_("Removed by a moderator."));
 		if (rc == DB_OK) {
 			posts_reports_resolve(r->app->db, p.id);
-			posts_enqueue(r, "moderated", arena_printf(r->arena, "%llu:removed", p.id));
+			jobs_queue(r->app, "moderated", arena_printf(r->arena, "%llu:removed", p.id));
 		}
 		if (rc == DB_OK && attach_hash_shared(r->app->db, p.media.sha256, p.media.id) == 0 &&
 		    storage_remove(r->app->media, p.media.sha256) != 0)
@@ -418,7 +411,7 @@ int posts_delete_form(struct request *r)
 		return 404;
 	if (rc != DB_OK)
 		return 503;
-	posts_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, p.user_id));
+	jobs_queue(r->app, "unfanout", arena_printf(r->arena, "%llu:%llu", p.id, p.user_id));
 	auth_event(r, p.user_id == r->user->id ? "post_deleted" : "post_removed", r->user->id,
 		   arena_printf(r->arena, "post %llu", p.id));
 	return posts_redirect(r, arena_printf(r->arena, "/@%s", r->user->id == p.user_id ? r->user->username : p.username));

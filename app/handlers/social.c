@@ -10,9 +10,9 @@
 #include "http/request.h"
 #include "http/url.h"
 #include "i18n/i18n.h"
+#include "jobs/queue.h"
 #include "store/blocks.h"
 #include "store/follows.h"
-#include "store/jobs_store.h"
 #include "store/likes.h"
 #include "store/posts.h"
 #include "store/timelines.h"
@@ -45,12 +45,6 @@ static int social_back(struct request *r, const char *fallback, struct json_obje
 			    arena_printf(r->arena, "%s%s", r->app->conf->base_url,
 					 url_is_local_path(back) ? arena_strndup(r->arena, back.ptr, back.len) : fallback));
 	return 303;
-}
-
-static void social_enqueue(struct request *r, const char *kind, const char *args)
-{
-	if (jobs_store_enqueue(r->app->rds, r->app->conf->jobs_stream, kind, args) < 0)
-		log_warn("event=enqueue_failed kind=%s args=%s", kind, args);
 }
 
 /*
@@ -114,8 +108,8 @@ static int social_like_kind(struct request *r, enum like_kind kind)
 		return 503;
 	if (changed) {
 		auth_event(r, kind == LIKE_SUPER ? "superlike" : "like", r->user->id, arena_printf(r->arena, "post %llu", p.id));
-		social_enqueue(r, "notify", arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
-							 r->user->id, p.id));
+		jobs_queue(r->app, "notify", arena_printf(r->arena, "%s:%llu:%llu", kind == LIKE_SUPER ? "superlike" : "like",
+							  r->user->id, p.id));
 	}
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
@@ -141,10 +135,10 @@ int social_unlike(struct request *r)
 	if (likes_unset(r->app->db, r->user->id, p.id, &was) != DB_OK)
 		return 503;
 	if (was != LIKE_NONE)
-		social_enqueue(r, "unnotify", arena_printf(r->arena, "%s:%llu:%llu", was == LIKE_SUPER ? "superlike" : "like",
-							   r->user->id, p.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "%s:%llu:%llu", was == LIKE_SUPER ? "superlike" : "like",
+							    r->user->id, p.id));
 	if (was == LIKE_SUPER)
-		social_enqueue(r, "unnotify", arena_printf(r->arena, "like:%llu:%llu", r->user->id, p.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "like:%llu:%llu", r->user->id, p.id));
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -163,7 +157,7 @@ int social_repost(struct request *r)
 	if (rc != DB_OK)
 		return 503;
 	if (created)
-		social_enqueue(r, "deliver", arena_printf(r->arena, "%llu", id));
+		jobs_queue(r->app, "deliver", arena_printf(r->arena, "%llu", id));
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
 
@@ -178,8 +172,8 @@ int social_unrepost(struct request *r)
 	if (posts_unrepost(r->app->db, r->user->id, p.id, &id) != DB_OK)
 		return 503;
 	if (id) {
-		social_enqueue(r, "unfanout", arena_printf(r->arena, "%llu:%llu", id, r->user->id));
-		social_enqueue(r, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.id));
+		jobs_queue(r->app, "unfanout", arena_printf(r->arena, "%llu:%llu", id, r->user->id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "repost:%llu:%llu", r->user->id, p.id));
 	}
 	return social_back(r, arena_printf(r->arena, "/p/%llu", p.id), social_post_state(r, p.id));
 }
@@ -245,7 +239,7 @@ int social_follow(struct request *r)
 		/* The next read rebuilds the timeline with the new account's posts. */
 		tl_drop(r->app->rds, r->user->id);
 		auth_event(r, "follow", r->user->id, u.username);
-		social_enqueue(r, "notify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
+		jobs_queue(r->app, "notify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
 	}
 	return social_account_done(r, &u);
 }
@@ -262,7 +256,7 @@ int social_unfollow(struct request *r)
 		return 503;
 	if (deleted) {
 		tl_drop(r->app->rds, r->user->id);
-		social_enqueue(r, "unnotify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
+		jobs_queue(r->app, "unnotify", arena_printf(r->arena, "follow:%llu:%llu", r->user->id, u.id));
 	}
 	return social_account_done(r, &u);
 }

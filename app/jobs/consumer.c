@@ -13,6 +13,7 @@
 #include "jobs/fanout.h"
 #include "jobs/kinds.h"
 #include "jobs/moderate.h"
+#include "jobs/queue.h"
 #include "jobs/redis_watch.h"
 #include "store/db.h"
 #include "store/jobs_store.h"
@@ -131,11 +132,14 @@ int jobs_consume(struct app *app)
 			deliveries_resweep(app, arena);
 			arena_reset(arena);
 		}
-		/* Before taking jobs: timelines a restart left stale go first.
+		/* Before taking jobs: timelines a restart left stale go first,
+		 * then the jobs requests could not queue while Redis was away.
 		 * Once a second is enough; a busy queue loops far more often. */
 		if (time(NULL) != last_watch) {
 			last_watch = time(NULL);
 			redis_watch_check(app);
+			jobs_owed_resweep(app, arena);
+			arena_reset(arena);
 		}
 		if (n <= 0)
 			n = jobs_store_read(app->rds, c->jobs_stream, consumer, block_ms, jobs, JOBS_BATCH);

@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { startStack, startPool, gone, sleep } = require('./lib/stack');
 const { sanitized } = require('../http/lib/stack');
-const { account, relogin, composeFields, postIdOf, startLoad } = require('./lib/load');
+const { account, bearer, relogin, composeFields, postIdOf, startLoad } = require('./lib/load');
 const { checkWrites, checkTimeline, checkMedia, checkStack } = require('./lib/check');
 const { tcpGate, mysqlGate } = require('./lib/gate');
 const { Client, PoolClient } = require('../http/lib/client');
@@ -312,6 +312,59 @@ test('F12: Redis restarted (kill -9) and then wiped: notifications after it arri
   const page = await to.client.get('/notifications');
   for (const u of [from, from2]) assert.match(page.body_text, new RegExp(`<strong>${u.name}</strong>`), `${u.name}'s notifications are listed`);
   t.diagnostic(JSON.stringify({ restarted, wiped, liveEvents }));
+});
+
+// ---------------------------------------------------------------- F21
+
+test('F21: Redis frozen (SIGSTOP) while someone likes, follows and reposts through the API: the jobs wait in MariaDB, the notifications arrive once it answers', async (t) => {
+  const to = await account(stack, `fo${tag}`);
+  const from = await account(stack, `fa${tag}`);
+  const token = await bearer(stack, from);
+  const { body, headers } = await composeBody(to.client);
+  const made = await to.client.request('/new', { method: 'POST', body, headers });
+  assert.equal(made.status, 303);
+  const post = postIdOf(made);
+  const base = JSON.parse((await to.client.get('/notifications/unread.json')).body_text).unread;
+  const runId = () => stack.redis('INFO', 'server').match(/run_id:(\w+)/)[1];
+  const before = runId();
+
+  // API requests need no session, so they are answered while Redis is
+  // frozen; each job they queue times out and is kept in MariaDB.
+  const pid = stack.pidOf('redis');
+  const calls = [
+    ['like', `/api/v1/statuses/${post}/favourite`],
+    ['follow', `/api/v1/accounts/${to.id}/follow`],
+    ['repost', `/api/v1/statuses/${post}/reblog`],
+  ];
+  const answers = {};
+  let owed;
+  process.kill(pid, 'SIGSTOP');
+  try {
+    for (const [name, p] of calls) answers[name] = (await api.call('POST', p, { token, origin: stack.url })).status;
+    owed = stack.sql("SELECT GROUP_CONCAT(kind ORDER BY id) FROM owed_jobs WHERE created_at > NOW() - INTERVAL 1 MINUTE");
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  assert.deepEqual(answers, { like: 200, follow: 200, repost: 200 }, 'the writes were answered');
+  assert.deepEqual(owed.split(','), ['notify', 'notify', 'deliver'], 'their jobs were kept in MariaDB');
+
+  const t0 = Date.now();
+  const arrived = await waitFor(async () => {
+    const res = await to.client.get('/notifications/unread.json');
+    return res.status === 200 && JSON.parse(res.body_text).unread >= base + 3;
+  }, 10000, 100);
+  assert.ok(arrived, 'the like, follow and repost notifications arrive');
+  const arrivedMs = Date.now() - t0;
+  assert.ok(await waitFor(() => stack.sql('SELECT COUNT(*) FROM owed_jobs') === '0', 5000), 'no job is still owed');
+  assert.equal(runId(), before, 'Redis was not restarted (the replay after a restart did not do this)');
+  // A worker whose Redis command timed out leaves Redis alone for a
+  // second (F11), answering 503 meanwhile.
+  let page;
+  assert.ok(await waitFor(async () => (page = await to.client.get('/notifications')).status === 200, 5000, 200), 'the notifications page');
+  for (const what of ['liked your post', 'followed you', 'reposted your post']) {
+    assert.match(page.body_text, new RegExp(`<strong>${from.name}</strong> ${what}`), what);
+  }
+  t.diagnostic(JSON.stringify({ answers, owed, arrivedMs }));
 });
 
 // ---------------------------------------------------------------- F13
