@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "store/jobs_store.h"
 #include "store/migrate.h"
+#include "store/owed_jobs.h"
 #include "store/rds.h"
 #include "view/page.h"
 #include "web/app.h"
@@ -42,10 +43,11 @@ int health_ready(struct request *r)
 
 int health_metrics(struct request *r)
 {
-	struct metrics_extra extra = { -1, -1, -1 };
+	struct metrics_extra extra = { -1, -1, -1, -1 };
 
 	jobs_store_stats(r->app->rds, r->app->conf->jobs_stream, &extra.jobs_depth,
 			 &extra.jobs_pending, &extra.jobs_dead);
+	extra.jobs_owed = owed_jobs_count(r->app->db, r->arena);
 	if (metrics_render(&r->res.body, &extra) < 0)
 		return 500;
 	r->res.content_type = "text/plain; version=0.0.4; charset=utf-8";

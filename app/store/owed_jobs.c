@@ -30,6 +30,15 @@ int owed_jobs_lock_oldest(struct db *db, struct arena *a, size_t limit, struct o
 	return DB_OK;
 }
 
+long long owed_jobs_count(struct db *db, struct arena *a)
+{
+	struct db_rows rows;
+
+	if (db_query(db, a, &rows, 1, "SELECT COUNT(*) FROM owed_jobs", "") != DB_OK || rows.nrows != 1)
+		return -1;
+	return db_cell_i64(&rows, 0, 0);
+}
+
 int owed_jobs_delete(struct db *db, unsigned long long id)
 {
 	return db_exec(db, "DELETE FROM owed_jobs WHERE id = ?", NULL, NULL, "u", id);

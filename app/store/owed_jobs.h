@@ -21,6 +21,8 @@ int owed_jobs_add(struct db *db, const char *kind, const char *args);
 /* Inside a transaction: up to limit of the oldest owed jobs, locked
  * until it ends (rows another job worker holds are skipped). */
 int owed_jobs_lock_oldest(struct db *db, struct arena *a, size_t limit, struct owed_job **jobs, size_t *n);
+/* How many are owed; -1 when MariaDB cannot say. */
+long long owed_jobs_count(struct db *db, struct arena *a);
 /* Queued: forget it. */
 int owed_jobs_delete(struct db *db, unsigned long long id);
 

@@ -211,6 +211,9 @@ int metrics_render(struct buf *out, const struct metrics_extra *extra)
 				     extra->jobs_pending);
 		metrics_render_gauge(out, "beaubelle_jobs_dead", "Jobs parked in the dead-letter stream.",
 				     extra->jobs_dead);
+		metrics_render_gauge(out, "beaubelle_jobs_owed",
+				     "Jobs kept in MariaDB because Redis could not take them, until the job worker queues them.",
+				     extra->jobs_owed);
 	}
 	return 0;
 }

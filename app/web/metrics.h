@@ -16,6 +16,7 @@ struct metrics_extra {
 	long long jobs_depth;   /* entries in the job stream, -1 unknown */
 	long long jobs_pending; /* delivered but not acknowledged, -1 unknown */
 	long long jobs_dead;    /* entries in the dead-letter stream, -1 unknown */
+	long long jobs_owed;    /* jobs waiting in MariaDB for Redis, -1 unknown */
 };
 
 /* Map the shared region for a table of nroutes routes. Call once. */

@@ -19,6 +19,7 @@ test('/metrics counts requests by route and status, and lints clean', async () =
   assert.match(text, /http_request_duration_seconds_bucket\{method="GET",route="\/healthz",le="\+Inf"\} \d+/);
   assert.match(text, /^beaubelle_workers [1-9]/m);
   assert.match(text, /^beaubelle_jobs_queued \d+/m);
+  assert.match(text, /^beaubelle_jobs_owed 0$/m, 'no job waits in MariaDB for Redis');
   const promtool = process.env.PROMTOOL || path.join(varDir, '../tools/promtool');
   assert.ok(fs.existsSync(promtool), `promtool at ${promtool}`);
   execFileSync(promtool, ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
