@@ -28,6 +28,20 @@ static void json_putc(struct buf *b, char c)
 	b->ptr[b->len++] = c;
 }
 
+/* Whether any of the 8 bytes at p is a control character, '"' or '\\'
+ * (the classic bit tricks for "has a byte less than" and "has a zero
+ * byte"), so plain text is skipped a word at a time. */
+static bool json_word_needs_escape(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w, quote, backslash;
+
+	memcpy(&w, p, 8);
+	quote = w ^ (ones * '"');
+	backslash = w ^ (ones * '\\');
+	return (((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
+}
+
 /* A string with json-c's escapes: the two that must be, the five short
  * control ones, and \u00xx for the other control characters. */
 static int json_write_str(struct buf *b, const char *s, size_t n)
@@ -39,10 +53,15 @@ static int json_write_str(struct buf *b, const char *s, size_t n)
 		return -1;
 	json_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
 		size_t elen = 2;
 
+		while (n - i >= 8 && !json_word_needs_escape(s + i))
+			i += 8;
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		switch (c) {

@@ -6,7 +6,12 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "http/fcgi_stdout.h"
 #include "core/banned.h"
+
+/* Bodies up to this size go through libfcgi's 8 KB buffer with the
+ * headers, one write in all; larger ones are written as whole records. */
+#define RESPONSE_SMALL_BODY 4096
 
 void response_init(struct response *res)
 {
@@ -134,8 +139,10 @@ static void response_printf(FCGX_Stream *out, const char *fmt, ...)
 		FCGX_PutStr(line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1, out);
 }
 
-int response_send(struct response *res, FCGX_Stream *out, bool secure)
+int response_send(struct response *res, FCGX_Request *req, bool secure)
 {
+	FCGX_Stream *out = req->out;
+
 	response_printf(out, "Status: %d %s\r\n", res->status, response_reason(res->status));
 	if (res->content_type)
 		response_printf(out, "Content-Type: %s\r\n", res->content_type);
@@ -153,7 +160,14 @@ int response_send(struct response *res, FCGX_Stream *out, bool secure)
 	if (res->status != 204 && res->status != 304)
 		response_printf(out, "Content-Length: %zu\r\n", res->body.len);
 	FCGX_PutS("\r\n", out);
-	if (!res->head_only && res->body.len && res->status != 204 && res->status != 304)
+	if (res->head_only || !res->body.len || res->status == 204 || res->status == 304)
+		return FCGX_GetError(out) ? -1 : 0;
+	/* What fits libfcgi's buffer with the headers leaves in one record. */
+	if (res->body.len <= RESPONSE_SMALL_BODY) {
 		FCGX_PutStr(res->body.ptr, (int)res->body.len, out);
-	return FCGX_GetError(out) ? -1 : 0;
+		return FCGX_GetError(out) ? -1 : 0;
+	}
+	if (FCGX_FFlush(out) != 0 || FCGX_GetError(out))
+		return -1;
+	return fcgi_stdout_write(req->ipcFd, req->requestId, res->body.ptr, res->body.len);
 }

@@ -45,8 +45,8 @@ const char *response_reason(int status);
  * NULL when sources holds characters that would change the policy.
  */
 char *response_csp_with_form_targets(struct arena *a, const char *sources);
-/* Write the whole response to the FastCGI stream. secure adds HSTS. */
-int response_send(struct response *res, FCGX_Stream *out, bool secure);
+/* Write the whole response to the FastCGI request. secure adds HSTS. */
+int response_send(struct response *res, FCGX_Request *req, bool secure);
 /*
  * Widen the default Content-Security-Policy for media kept elsewhere:
  * img_origin is added to img-src (where images load from) and

@@ -74,7 +74,7 @@ void dispatch(struct app *app, FCGX_Request *fcgi, struct arena *arena)
 			  r.route ? r.route->pattern : "-", r.request_id ? r.request_id : "-");
 	/* From the first byte sent, an abort cannot answer in its place. */
 	crash_answer_end();
-	response_send(&r.res, fcgi->out, app->conf->secure);
+	response_send(&r.res, fcgi, app->conf->secure);
 	metrics_observe(r.route_index, r.res.status, dispatch_elapsed(&r.started));
 	/* The next request writes into the same buffer: freeing a page's
 	 * 64 KB each time made malloc sort its free lists on every request
