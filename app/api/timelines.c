@@ -41,16 +41,28 @@ int api_timelines_home(struct request *r)
 {
 	unsigned long long *all = NULL, *ids = NULL;
 	size_t n_all = 0, n = 0;
+	struct feed_page page;
+	struct json_object *statuses;
 	struct api_page p;
 	int rc = api_auth(r, "read:statuses", API_USER);
 
 	if (rc || (rc = api_page_args(r, TIMELINE_PAGE, TIMELINE_PAGE_MAX, &p)))
 		return rc;
-	/* Without max_id or min_id the page is the head of the list. */
-	if (feed_home_ids(r, p.max_id || p.min_id ? 0 : p.limit, &all, &n_all) != DB_OK ||
-	    api_page_slice(r, &p, all, n_all, &ids, &n) != DB_OK)
+	/* min_id pages towards the newest: the ids next to the cursor. */
+	if (p.min_id) {
+		if (feed_home_ids(r, 0, &all, &n_all) != DB_OK || api_page_slice(r, &p, all, n_all, &ids, &n) != DB_OK)
+			return 503;
+		return api_timeline_answer(r, &p, ids, n);
+	}
+	/* Otherwise older and older: an empty answer would tell a client
+	 * the timeline ended, so the page looks past ids that show nothing. */
+	if (feed_home(r, p.max_id, p.since_id, p.limit, &page) != DB_OK)
 		return 503;
-	return api_timeline_answer(r, &p, ids, n);
+	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
+	if (!statuses)
+		return 503;
+	api_page_link(r, &p, page.newest_id, page.oldest_id);
+	return api_json(r, 200, statuses);
 }
 
 static int api_public_older(struct request *r, void *ctx, unsigned long long before, size_t limit,

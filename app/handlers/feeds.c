@@ -17,6 +17,8 @@
 #include "core/banned.h"
 
 #define FEED_SUPER_LIMIT 5
+/* The most home timeline ids one page looks at for its posts. */
+#define FEED_FILL_MAX 400
 
 int feed_super_remaining(struct request *r)
 {
@@ -85,20 +87,80 @@ int feed_page_super_remaining(struct request *r, const struct feed_page *page)
 	return page->likes ? page->super_remaining : feed_super_remaining(r);
 }
 
-/* Take the page after max_id from a list of ids, newest first. */
-static int feed_slice(struct request *r, const unsigned long long *ids, size_t n, unsigned long long max_id,
-		      size_t limit, struct feed_page *out)
+/* The first limit of ids (newest first, one more than a page when there
+ * are more) as a page. */
+static int feed_slice(struct request *r, const unsigned long long *ids, size_t n, size_t limit, struct feed_page *out)
 {
-	size_t start = 0, count;
-	int rc;
+	size_t count = n < limit ? n : limit;
+	int rc = feed_from_ids(r, ids, count, out);
 
-	while (start < n && max_id && ids[start] >= max_id)
-		start++;
-	count = n - start < limit ? n - start : limit;
-	rc = feed_from_ids(r, ids + start, count, out);
-	if (rc == DB_OK && start + count < n && count)
-		out->next_max_id = ids[start + count - 1];
+	if (rc == DB_OK && count < n && count)
+		out->next_max_id = ids[count - 1];
 	return rc;
+}
+
+/* Append page w's first `take` posts to out (room for them reserved). */
+static void feed_append(struct feed_page *out, const struct feed_page *w, size_t take)
+{
+	for (size_t i = 0; i < take; i++) {
+		out->posts[out->n] = w->posts[i];
+		out->originals[out->n] = w->originals[i];
+		if (out->likes && w->likes) {
+			out->likes[out->n] = w->likes[i];
+			out->reposted[out->n] = w->reposted[i];
+		}
+		out->n++;
+	}
+}
+
+/*
+ * Up to limit posts from ids (newest first) as a page, looking past the
+ * ids that show nothing (a post deleted with its account, an author the
+ * viewer muted or blocked) a window at a time, FEED_FILL_MAX ids at
+ * most; *used: how many ids were looked at, the next page starting after
+ * ids[*used - 1]. Usually one window of limit ids does it.
+ */
+static int feed_fill(struct request *r, const unsigned long long *ids, size_t n, size_t limit, struct feed_page *out,
+		     size_t *used)
+{
+	struct viewer_marks marks;
+	size_t at = 0;
+	int rc = r->user ? viewer_marks_load(r->app->db, r->arena, r->user->id, &marks) : DB_OK;
+
+	memset(out, 0, sizeof(*out));
+	*used = 0;
+	if (rc != DB_OK)
+		return rc;
+	out->posts = arena_calloc(r->arena, limit + 1, sizeof(*out->posts));
+	out->originals = arena_calloc(r->arena, limit + 1, sizeof(*out->originals));
+	if (r->user) {
+		out->likes = arena_calloc(r->arena, limit + 1, sizeof(*out->likes));
+		out->reposted = arena_calloc(r->arena, limit + 1, sizeof(*out->reposted));
+	}
+	if (!out->posts || !out->originals || (r->user && (!out->likes || !out->reposted)))
+		return DB_ERR;
+	while (out->n < limit && at < n && at < FEED_FILL_MAX) {
+		size_t want = limit - out->n, window = at == 0 ? want : BATCH_MAX, looked, take;
+		struct feed_page w;
+
+		if (window > n - at)
+			window = n - at;
+		rc = feed_from_ids_marked(r, ids + at, window, r->user ? &marks : NULL, &w);
+		if (rc != DB_OK)
+			return rc;
+		out->super_remaining = w.super_remaining;
+		take = w.n < want ? w.n : want;
+		feed_append(out, &w, take);
+		/* Filled part-way through the window: the page ends at the
+		 * last post taken. */
+		looked = window;
+		if (take && take < w.n)
+			for (looked = 0; looked < window && ids[at + looked] != w.posts[take - 1].id; looked++)
+				;
+		at += take && take < w.n ? looked + 1 : window;
+	}
+	*used = at;
+	return DB_OK;
 }
 
 int feed_home_ids(struct request *r, size_t count, unsigned long long **ids, size_t *n)
@@ -116,15 +178,36 @@ int feed_home_ids(struct request *r, size_t count, unsigned long long **ids, siz
 	return DB_OK;
 }
 
-int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out)
+int feed_home(struct request *r, unsigned long long max_id, unsigned long long since_id, size_t limit,
+	      struct feed_page *out)
 {
 	unsigned long long *ids = NULL;
-	size_t n = 0;
 	/* The first page needs the head of the list only (one more id tells
 	 * whether there are older posts); a later one looks for max_id. */
-	int rc = feed_home_ids(r, max_id ? 0 : limit + 1, &ids, &n);
+	size_t head = max_id || since_id ? 0 : limit + 1, n = 0, start = 0, end, used = 0;
+	int rc = feed_home_ids(r, head, &ids, &n);
 
-	return rc == DB_OK ? feed_slice(r, ids, n, max_id, limit, out) : rc;
+	for (;;) {
+		if (rc != DB_OK)
+			return rc;
+		for (start = 0; start < n && max_id && ids[start] >= max_id; start++)
+			;
+		for (end = n; end > start && since_id && ids[end - 1] <= since_id; end--)
+			;
+		rc = feed_fill(r, ids + start, end - start, limit, out, &used);
+		/* The head ran out before the page was full: the whole list. */
+		if (rc != DB_OK || !head || out->n == limit || n < head)
+			break;
+		head = 0;
+		rc = feed_home_ids(r, 0, &ids, &n);
+	}
+	if (rc != DB_OK)
+		return rc;
+	out->newest_id = end > start ? ids[start] : 0;
+	out->oldest_id = used ? ids[start + used - 1] : 0;
+	if (used && start + used < end)
+		out->next_max_id = out->oldest_id;
+	return DB_OK;
 }
 
 int feed_ai_filter(struct request *r)
@@ -161,7 +244,7 @@ int feed_explore(struct request *r, unsigned long long max_id, size_t limit, str
 
 	if (rc != DB_OK)
 		return rc;
-	return feed_slice(r, ids, n, 0, limit, out);
+	return feed_slice(r, ids, n, limit, out);
 }
 
 int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size_t limit, struct feed_page *out)
@@ -172,7 +255,7 @@ int feed_tag(struct request *r, const char *tag, unsigned long long max_id, size
 
 	if (rc != DB_OK)
 		return rc;
-	return feed_slice(r, ids, n, 0, limit, out);
+	return feed_slice(r, ids, n, limit, out);
 }
 
 struct json_object *feed_cards(struct request *r, const struct feed_page *page)

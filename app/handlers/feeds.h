@@ -20,6 +20,9 @@ struct feed_page {
 	struct post **originals; /* for a repost its original, else NULL */
 	size_t n;
 	unsigned long long next_max_id; /* cursor for the next page; 0 when none */
+	/* The home timeline: the newest and oldest ids the page looked at
+	 * (the API's Link cursors; the posts may be fewer). */
+	unsigned long long newest_id, oldest_id;
 	/* The viewer's marks on each shown post (the original of a repost),
 	 * loaded with the page for a logged-in viewer; NULL otherwise. */
 	enum like_kind *likes;
@@ -27,7 +30,10 @@ struct feed_page {
 	int super_remaining;
 };
 
-int feed_home(struct request *r, unsigned long long max_id, size_t limit, struct feed_page *out);
+/* The viewer's home timeline: up to limit posts older than max_id and
+ * newer than since_id (0: no bound), past any ids that show nothing. */
+int feed_home(struct request *r, unsigned long long max_id, unsigned long long since_id, size_t limit,
+	      struct feed_page *out);
 /* The newest count ids of the viewer's home timeline (count 0: all of
  * it), newest first: from Redis, or rebuilt from MariaDB when missing
  * (the API pages it by max_id, since_id and min_id). */

@@ -53,7 +53,7 @@ int timelines_home(struct request *r)
 		return timelines_explore(r);
 	if (paging_max_id(r, &max_id) < 0)
 		return 400;
-	if (feed_home(r, max_id, TIMELINE_PAGE, &page) != DB_OK)
+	if (feed_home(r, max_id, 0, TIMELINE_PAGE, &page) != DB_OK)
 		return 503;
 	m = page_model(r, page_t(r, N_("Home")));
 	timelines_nav(m, "home");

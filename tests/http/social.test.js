@@ -255,6 +255,36 @@ test('a post deleted after fan-out is gone from followers\' pages', async () => 
     'and from the stored timeline');
 });
 
+test('an account deleted with its posts leaves no empty page: the home timeline and the API look past them', async () => {
+  const reader = await apiUser('gr');
+  const early = await signup('ge');
+  const gone = await signup('gg');
+  const kept = [];
+  for (let i = 0; i < 3; i++) kept.unshift(await makePost(early.client, `kept ${i}`));
+  await act(reader.client, `/@${early.username}/follow`);
+  await act(reader.client, `/@${gone.username}/follow`);
+  await reader.client.get('/'); // the reader has a timeline, so fan-out fills it
+  const many = [];
+  for (let i = 0; i < 25; i++) many.unshift(await makePost(gone.client, `soon gone ${i}`));
+  assert.ok(await waitFor(async () => cardIds((await reader.client.get('/')).body_text)[0] === many[0], 10000, 100),
+    'fan-out reached the reader');
+
+  const res = await gone.client.submit('/settings/delete', '/settings/delete', { password: gone.password });
+  assert.equal(res.status, 303);
+  const stored = redis('LRANGE', `bb:tl:home:${reader.id}`, '0', '-1').split('\n').map(Number);
+  assert.deepEqual(stored.slice(0, 25), many, 'the deleted posts are still at the head of the stored timeline');
+
+  const page = await reader.client.get('/');
+  assert.deepEqual(cardIds(page.body_text), kept, 'the page shows the posts after them');
+  assert.doesNotMatch(page.body_text, /rel="next"/, 'and nothing older is left');
+  const api = await call('GET', '/api/v1/timelines/home?limit=2', { token: reader.token });
+  assert.equal(api.status, 200);
+  assert.deepEqual(api.body.map((st) => Number(st.id)), kept.slice(0, 2), 'the API too, a full page of 2');
+  const next = api.headers.get('link').match(/<[^>]*(\/api\/v1\/timelines\/home\?[^>]*max_id=\d+)>; rel="next"/)[1];
+  const rest = await call('GET', next, { token: reader.token });
+  assert.deepEqual(rest.body.map((st) => Number(st.id)), kept.slice(2), 'and its next page the rest');
+});
+
 test('a new follow brings the followee\'s earlier posts into the timeline', async () => {
   const reader = await signup('br');
   const star = await signup('bs');
