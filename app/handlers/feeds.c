@@ -29,6 +29,11 @@ int feed_super_remaining(struct request *r)
 	return left;
 }
 
+static int feed_supers_left(const struct viewer_marks *marks)
+{
+	return FEED_SUPER_LIMIT - marks->supers_today > 0 ? FEED_SUPER_LIMIT - marks->supers_today : 0;
+}
+
 bool feed_hidden(const unsigned long long *hidden, size_t nhidden, unsigned long long uid)
 {
 	for (size_t i = 0; i < nhidden; i++)
@@ -78,7 +83,7 @@ int feed_from_ids_marked(struct request *r, const unsigned long long *ids, size_
 		k++;
 	}
 	out->n = k;
-	out->super_remaining = FEED_SUPER_LIMIT - marks->supers_today > 0 ? FEED_SUPER_LIMIT - marks->supers_today : 0;
+	out->super_remaining = feed_supers_left(marks);
 	return DB_OK;
 }
 
@@ -134,6 +139,7 @@ static int feed_fill(struct request *r, const unsigned long long *ids, size_t n,
 	out->posts = arena_calloc(r->arena, limit + 1, sizeof(*out->posts));
 	out->originals = arena_calloc(r->arena, limit + 1, sizeof(*out->originals));
 	if (r->user) {
+		out->super_remaining = feed_supers_left(&marks);
 		out->likes = arena_calloc(r->arena, limit + 1, sizeof(*out->likes));
 		out->reposted = arena_calloc(r->arena, limit + 1, sizeof(*out->reposted));
 	}
@@ -148,7 +154,6 @@ static int feed_fill(struct request *r, const unsigned long long *ids, size_t n,
 		rc = feed_from_ids_marked(r, ids + at, window, r->user ? &marks : NULL, &w);
 		if (rc != DB_OK)
 			return rc;
-		out->super_remaining = w.super_remaining;
 		take = w.n < want ? w.n : want;
 		feed_append(out, &w, take);
 		/* Filled part-way through the window: the page ends at the
