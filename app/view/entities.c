@@ -290,9 +290,34 @@ static struct json_object *entity_provenance(const struct post *p)
 	return o;
 }
 
+/* The Accounts of a list of statuses, each made once: a timeline names
+ * the same few authors again and again, and each Account is some thirty
+ * members and the bio's HTML. The statuses share the object. */
+struct entity_account_memo {
+	unsigned long long *ids;
+	struct json_object **accounts;
+	size_t n, cap;
+};
+
+static struct json_object *entity_account_once(struct request *r, struct entity_account_memo *m,
+					       const struct user *u)
+{
+	struct json_object *a;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (m->ids[i] == u->id)
+			return json_object_get(m->accounts[i]);
+	a = entity_account(r, u);
+	if (a && m->n < m->cap) {
+		m->ids[m->n] = u->id;
+		m->accounts[m->n++] = a;
+	}
+	return a;
+}
+
 /* The fields every Status has, for p (a post, or a reblog wrapper when
- * inner is given). */
-static struct json_object *entity_status_base(struct request *r, const struct post *p, const struct user *author,
+ * inner is given); account is its author's, owned from here on. */
+static struct json_object *entity_status_base(struct request *r, const struct post *p, struct json_object *account,
 					      const struct entity_viewer *v, struct json_object *inner)
 {
 	struct json_object *s = json_object_new_object(), *beau = json_object_new_object();
@@ -305,7 +330,7 @@ static struct json_object *entity_status_base(struct request *r, const struct po
 	entity_str(s, "url", url);
 	entity_str(s, "created_at", p->created_at);
 	json_add_new(s, "edited_at", NULL);
-	json_add_new(s, "account", entity_account(r, author));
+	json_add_new(s, "account", account);
 	if (!inner) {
 		entity_str(s, "content", entity_html(r, p->caption));
 		richtext_hashtags(p->caption, strlen(p->caption), ENTITY_MAX_TAGS, entity_collect_tag, &tags);
@@ -379,6 +404,8 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 					   size_t n, const enum like_kind *marked_likes, const bool *marked_reposts)
 {
 	unsigned long long *author_ids = arena_calloc(r->arena, 2 * n + 1, sizeof(*author_ids));
+	struct entity_account_memo memo = { arena_calloc(r->arena, 2 * n + 1, sizeof(*memo.ids)),
+					    arena_calloc(r->arena, 2 * n + 1, sizeof(*memo.accounts)), 0, 2 * n + 1 };
 	unsigned long long *shown = arena_calloc(r->arena, n + 1, sizeof(*shown));
 	enum like_kind *likes = arena_calloc(r->arena, n + 1, sizeof(*likes));
 	bool *reblogged = arena_calloc(r->arena, n + 1, sizeof(*reblogged));
@@ -386,7 +413,7 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 	struct user *users = NULL;
 	size_t nu = 0, na = 0;
 
-	if (!author_ids || !shown || !likes || !reblogged)
+	if (!author_ids || !shown || !likes || !reblogged || !memo.ids || !memo.accounts)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!posts[i].author)
@@ -423,9 +450,10 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 
 			if (!oa)
 				continue;
-			inner = entity_status_base(r, orig, oa, &v, NULL);
+			inner = entity_status_base(r, orig, entity_account_once(r, &memo, oa), &v, NULL);
 		}
-		json_object_array_add(arr, entity_status_base(r, &posts[i], author, orig ? &none : &v, inner));
+		json_object_array_add(arr, entity_status_base(r, &posts[i], entity_account_once(r, &memo, author),
+							      orig ? &none : &v, inner));
 	}
 	return arr;
 }
