@@ -22,19 +22,27 @@
 #define TRENDS_PAGE 10
 #define TRENDS_PAGE_MAX 20
 
+/* A page's statuses, with the Link cursors of the ids it looked at. */
+static int api_timeline_page_answer(struct request *r, const struct api_page *p, const struct feed_page *page,
+				    unsigned long long newest, unsigned long long oldest)
+{
+	struct json_object *statuses =
+		entity_statuses_marked(r, page->posts, page->originals, page->n, page->likes, page->reposted);
+
+	if (!statuses)
+		return 503;
+	api_page_link(r, p, newest, oldest);
+	return api_json(r, 200, statuses);
+}
+
 int api_timeline_answer(struct request *r, const struct api_page *p, const unsigned long long *ids, size_t n)
 {
 	struct feed_page page;
-	struct json_object *statuses;
 
 	memset(&page, 0, sizeof(page));
 	if (n && feed_from_ids(r, ids, n, &page) != DB_OK)
 		return 503;
-	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
-	if (!statuses)
-		return 503;
-	api_page_link(r, p, n ? ids[0] : 0, n ? ids[n - 1] : 0);
-	return api_json(r, 200, statuses);
+	return api_timeline_page_answer(r, p, &page, n ? ids[0] : 0, n ? ids[n - 1] : 0);
 }
 
 int api_timelines_home(struct request *r)
@@ -42,7 +50,6 @@ int api_timelines_home(struct request *r)
 	unsigned long long *all = NULL, *ids = NULL;
 	size_t n_all = 0, n = 0;
 	struct feed_page page;
-	struct json_object *statuses;
 	struct api_page p;
 	int rc = api_auth(r, "read:statuses", API_USER);
 
@@ -58,11 +65,7 @@ int api_timelines_home(struct request *r)
 	 * the timeline ended, so the page looks past ids that show nothing. */
 	if (feed_home(r, p.max_id, p.since_id, p.limit, &page) != DB_OK)
 		return 503;
-	statuses = entity_statuses_marked(r, page.posts, page.originals, page.n, page.likes, page.reposted);
-	if (!statuses)
-		return 503;
-	api_page_link(r, &p, page.newest_id, page.oldest_id);
-	return api_json(r, 200, statuses);
+	return api_timeline_page_answer(r, &p, &page, page.newest_id, page.oldest_id);
 }
 
 static int api_public_older(struct request *r, void *ctx, unsigned long long before, size_t limit,
