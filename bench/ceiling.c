@@ -28,7 +28,7 @@
 #define CEILING_MAX_BYTES (256 * 1024)
 #define CEILING_KEY "bench:ceiling:page"
 
-/* The checks of ?validated in one call: what a page cache's script would
+/* ceiling_checks (below) in one call: what a page cache's script would
  * read before returning the page. */
 static const char ceiling_script[] =
 	"redis.call('GET', 'bench:ceiling:session') "
@@ -58,25 +58,54 @@ static void free_reply(void *reply)
 		freeReplyObject(reply);
 }
 
+/* What a per-viewer page cache reads to know its page is still right:
+ * the session, the timeline's head, the viewer's version and the
+ * versions of the page's 20 authors. */
+static const char *const ceiling_checks[] = {
+	"GET bench:ceiling:session",
+	"LRANGE bench:ceiling:timeline 0 39",
+	"GET bench:ceiling:viewer",
+	"MGET bench:ceiling:a1 bench:ceiling:a2 bench:ceiling:a3 bench:ceiling:a4 bench:ceiling:a5 "
+	"bench:ceiling:a6 bench:ceiling:a7 bench:ceiling:a8 bench:ceiling:a9 bench:ceiling:a10 "
+	"bench:ceiling:a11 bench:ceiling:a12 bench:ceiling:a13 bench:ceiling:a14 bench:ceiling:a15 "
+	"bench:ceiling:a16 bench:ceiling:a17 bench:ceiling:a18 bench:ceiling:a19 bench:ceiling:a20",
+};
+
+/* Commands queued with redisAppendCommand: take and drop count replies. */
+static int drop_replies(redisContext *rc, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		void *reply;
+
+		if (redisGetReply(rc, &reply) != REDIS_OK)
+			return -1;
+		free_reply(reply);
+	}
+	return 0;
+}
+
 /* The cached page of n bytes, after `trips` round trips (1 or 3; 0 for
  * one call of the script). */
 static int answer_from_redis(FCGX_Request *req, redisContext *rc, size_t n, int trips)
 {
-	redisReply *page = NULL, *head = NULL, *version = NULL;
+	redisReply *page = NULL;
 
 	if (trips == 3) {
-		free_reply(redisCommand(rc, "GET bench:ceiling:session"));
-		redisAppendCommand(rc, "LRANGE bench:ceiling:timeline 0 39");
-		redisAppendCommand(rc, "GET bench:ceiling:viewer");
-		redisAppendCommand(rc, "GETRANGE %s 0 %lld", CEILING_KEY, (long long)n - 1);
-		if (redisGetReply(rc, (void **)&head) != REDIS_OK || redisGetReply(rc, (void **)&version) != REDIS_OK ||
-		    redisGetReply(rc, (void **)&page) != REDIS_OK)
+		/* The session; then the head, the viewer's version and the page;
+		 * then the authors' versions, which the page names. */
+		redisAppendCommand(rc, ceiling_checks[0]);
+		if (drop_replies(rc, 1) < 0)
 			return -1;
-		free_reply(redisCommand(rc, "MGET bench:ceiling:a1 bench:ceiling:a2 bench:ceiling:a3 bench:ceiling:a4 "
-					    "bench:ceiling:a5 bench:ceiling:a6 bench:ceiling:a7 bench:ceiling:a8 "
-					    "bench:ceiling:a9 bench:ceiling:a10 bench:ceiling:a11 bench:ceiling:a12 "
-					    "bench:ceiling:a13 bench:ceiling:a14 bench:ceiling:a15 bench:ceiling:a16 "
-					    "bench:ceiling:a17 bench:ceiling:a18 bench:ceiling:a19 bench:ceiling:a20"));
+		redisAppendCommand(rc, ceiling_checks[1]);
+		redisAppendCommand(rc, ceiling_checks[2]);
+		redisAppendCommand(rc, "GETRANGE %s 0 %lld", CEILING_KEY, (long long)n - 1);
+		if (drop_replies(rc, 2) < 0 || redisGetReply(rc, (void **)&page) != REDIS_OK)
+			return -1;
+		redisAppendCommand(rc, ceiling_checks[3]);
+		if (drop_replies(rc, 1) < 0) {
+			free_reply(page);
+			return -1;
+		}
 	} else if (trips == 0) {
 		page = redisCommand(rc, "EVALSHA %s 1 %s %lld", script_sha, CEILING_KEY, (long long)n);
 	} else {
@@ -88,34 +117,18 @@ static int answer_from_redis(FCGX_Request *req, redisContext *rc, size_t n, int 
 	}
 	answer(req, page->str, page->len);
 	free_reply(page);
-	free_reply(head);
-	free_reply(version);
 	return 0;
 }
 
 /* The checks of a page kept in memory: one pipeline of small reads. */
 static int answer_from_memory(FCGX_Request *req, redisContext *rc, size_t n)
 {
-	static const char *const checks[] = {
-		"GET bench:ceiling:session",
-		"LRANGE bench:ceiling:timeline 0 39",
-		"GET bench:ceiling:viewer",
-		"MGET bench:ceiling:a1 bench:ceiling:a2 bench:ceiling:a3 bench:ceiling:a4 bench:ceiling:a5 "
-		"bench:ceiling:a6 bench:ceiling:a7 bench:ceiling:a8 bench:ceiling:a9 bench:ceiling:a10 "
-		"bench:ceiling:a11 bench:ceiling:a12 bench:ceiling:a13 bench:ceiling:a14 bench:ceiling:a15 "
-		"bench:ceiling:a16 bench:ceiling:a17 bench:ceiling:a18 bench:ceiling:a19 bench:ceiling:a20",
-	};
-	size_t count = sizeof(checks) / sizeof(checks[0]);
+	size_t count = sizeof(ceiling_checks) / sizeof(ceiling_checks[0]);
 
 	for (size_t i = 0; i < count; i++)
-		redisAppendCommand(rc, checks[i]);
-	for (size_t i = 0; i < count; i++) {
-		void *reply;
-
-		if (redisGetReply(rc, &reply) != REDIS_OK)
-			return -1;
-		free_reply(reply);
-	}
+		redisAppendCommand(rc, ceiling_checks[i]);
+	if (drop_replies(rc, count) < 0)
+		return -1;
 	answer(req, body, n);
 	return 0;
 }
