@@ -290,14 +290,25 @@ static struct json_object *entity_provenance(const struct post *p)
 	return o;
 }
 
-/* The Accounts of a list of statuses, each made once: a timeline names
- * the same few authors again and again, and each Account is some thirty
- * members and the bio's HTML. The statuses share the object. */
+/* The Accounts of a list (statuses, notifications), each made once: a
+ * timeline names the same few authors again and again, and each Account
+ * is some thirty members and the bio's HTML. The entries share the
+ * object. */
 struct entity_account_memo {
 	unsigned long long *ids;
 	struct json_object **accounts;
 	size_t n, cap;
 };
+
+/* Room for cap accounts; false when the arena is out of memory. */
+static bool entity_account_memo_init(struct request *r, struct entity_account_memo *m, size_t cap)
+{
+	m->ids = arena_calloc(r->arena, cap + 1, sizeof(*m->ids));
+	m->accounts = arena_calloc(r->arena, cap + 1, sizeof(*m->accounts));
+	m->n = 0;
+	m->cap = cap;
+	return m->ids && m->accounts;
+}
 
 static struct json_object *entity_account_once(struct request *r, struct entity_account_memo *m,
 					       const struct user *u)
@@ -404,8 +415,7 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 					   size_t n, const enum like_kind *marked_likes, const bool *marked_reposts)
 {
 	unsigned long long *author_ids = arena_calloc(r->arena, 2 * n + 1, sizeof(*author_ids));
-	struct entity_account_memo memo = { arena_calloc(r->arena, 2 * n + 1, sizeof(*memo.ids)),
-					    arena_calloc(r->arena, 2 * n + 1, sizeof(*memo.accounts)), 0, 2 * n + 1 };
+	struct entity_account_memo memo;
 	unsigned long long *shown = arena_calloc(r->arena, n + 1, sizeof(*shown));
 	enum like_kind *likes = arena_calloc(r->arena, n + 1, sizeof(*likes));
 	bool *reblogged = arena_calloc(r->arena, n + 1, sizeof(*reblogged));
@@ -413,7 +423,7 @@ struct json_object *entity_statuses_marked(struct request *r, const struct post 
 	struct user *users = NULL;
 	size_t nu = 0, na = 0;
 
-	if (!author_ids || !shown || !likes || !reblogged || !memo.ids || !memo.accounts)
+	if (!author_ids || !shown || !likes || !reblogged || !entity_account_memo_init(r, &memo, 2 * n))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!posts[i].author)
@@ -533,10 +543,11 @@ struct json_object *entity_notifications(struct request *r, const struct notif *
 	unsigned long long *post_ids = arena_calloc(r->arena, n + 1, sizeof(*post_ids));
 	struct post *posts = NULL, **originals = NULL;
 	struct json_object *arr, *statuses = NULL;
+	struct entity_account_memo memo;
 	struct user *users = NULL;
 	size_t nu = 0, np = 0, nposts = 0;
 
-	if (!actors || !post_ids)
+	if (!actors || !post_ids || !entity_account_memo_init(r, &memo, n))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		actors[i] = list[i].actor_id;
@@ -570,7 +581,7 @@ struct json_object *entity_notifications(struct request *r, const struct notif *
 		entity_str(o, "type", type);
 		entity_str(o, "group_key", arena_printf(r->arena, "ungrouped-%llu", no->id));
 		entity_str(o, "created_at", no->created_at);
-		json_add_new(o, "account", entity_account(r, actor));
+		json_add_new(o, "account", entity_account_once(r, &memo, actor));
 		if (status)
 			json_add_new(o, "status", json_object_get(status));
 		beau = json_object_new_object();
